@@ -1,0 +1,215 @@
+"""Build stage: compile C/C++ repros, cached by content hash.
+
+Two artifact kinds from the same source and entry point (`int cc_main(void)`):
+- a cffi API-mode extension module, imported by a Python child (plain and asan lenses);
+- a standalone executable linked with native/main.c (gdb, valgrind, strace, tsan lenses).
+A third, `analysis`, runs gcc's static analyzer and keeps its warnings.
+
+cffi generates the module's C source (`FFI.emit_c_code`) and we call the compiler ourselves,
+so that the optimisation level is exactly the profile's (setuptools would add Python's own -O3).
+The cache key hashes the sources, flags, compiler identity, Python and cffi versions; artifacts are
+built in a private directory and renamed into place, so parallel builders never see half a build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import hashlib
+import importlib.machinery
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import cffi
+
+from harness import NATIVE_DIR
+from harness.manifest import Case
+
+BUILD_RECIPE_VERSION = "1"
+
+PROFILE_FLAGS: dict[str, list[str]] = {
+    "O0": ["-O0", "-g", "-fno-omit-frame-pointer"],
+    "O2": ["-O2", "-g"],
+    "asan": ["-O0", "-g", "-fsanitize=address", "-fno-omit-frame-pointer"],
+    "tsan": ["-O1", "-g", "-fsanitize=thread"],
+    "analyzer": ["-O0", "-g", "-fanalyzer", "-Wall", "-Wformat=2"],
+}
+C_PROFILES = ("O0", "O2", "asan", "tsan")
+
+_stats_lock = threading.Lock()
+stats = {"compiled": 0, "cached": 0}
+
+
+class BuildError(Exception):
+    def __init__(self, what: str, log: str):
+        super().__init__(f"{what} failed to compile")
+        self.log = log
+
+
+@dataclass(frozen=True)
+class Artifact:
+    kind: str  # "module" | "exe" | "analysis"
+    path: Path  # module dir, exe path, or the analysis log
+    module: str = ""  # the importable module name, for kind == "module"
+
+
+def cache_root() -> Path:
+    root = os.environ.get("CRASHCOURSE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "crashcourse"
+    )
+    return Path(root)
+
+
+def compiler_for(case: Case) -> str:
+    if case.language == "cpp":
+        return os.environ.get("CXX", "g++")
+    return os.environ.get("CC", "gcc")
+
+
+@functools.cache
+def _compiler_identity(cc: str) -> str:
+    try:
+        return subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=20).stdout.splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return cc
+
+
+def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) -> str:
+    h = hashlib.sha256()
+    src = case.source(variant)
+    parts = {
+        "recipe": BUILD_RECIPE_VERSION,
+        "kind": kind,
+        "compiler": _compiler_identity(compiler_for(case)),
+        "python": sys.version,
+        "cffi": cffi.__version__,
+        "flags": flags,
+        "profile": profile,
+        "name": src.name,
+    }
+    h.update(json.dumps(parts, sort_keys=True).encode())
+    h.update(src.read_bytes())
+    for extra in _extra_sources(case):
+        h.update(extra.read_bytes())
+    if kind == "exe":
+        h.update((NATIVE_DIR / "main.c").read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _extra_sources(case: Case) -> list[Path]:
+    return [(case.path / s).resolve() for s in case.build.get("sources", [])]
+
+
+def _flags(case: Case, profile: str) -> list[str]:
+    return PROFILE_FLAGS[profile] + ["-pthread"] + case.build.get("cflags", [])
+
+
+def _link_flags(case: Case, profile: str) -> list[str]:
+    return case.build.get("ldflags", []) + [f"-l{lib}" for lib in case.build.get("libs", [])]
+
+
+def _cached(key: str, make) -> Path:
+    """Return the cache dir for key, building it with make(tmpdir) if it is not there yet."""
+    final = cache_root() / "build" / key
+    if final.is_dir():
+        with _stats_lock:
+            stats["cached"] += 1
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=final.parent))
+    try:
+        make(tmp)
+        try:
+            os.rename(tmp, final)
+        except OSError:  # another builder won the race: its artifact is the same
+            pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    with _stats_lock:
+        stats["compiled"] += 1
+    return final
+
+
+def _compile(argv: list[str], what: str, cwd: Path) -> str:
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, errors="replace", timeout=300)
+    if proc.returncode != 0:
+        raise BuildError(what, " ".join(argv) + "\n" + proc.stdout + proc.stderr)
+    return proc.stderr
+
+
+def module_name(case: Case, variant: str, profile: str) -> str:
+    return "_cc_" + "_".join(x.replace("-", "_") for x in (case.id, variant, profile))
+
+
+def build_module(case: Case, variant: str, profile: str) -> Artifact:
+    """The cffi API-mode extension module exposing cc_main, for a Python child."""
+    flags = _flags(case, profile)
+    name = module_name(case, variant, profile)
+    key = _key("module", case, variant, profile, flags)
+
+    def make(tmp: Path) -> None:
+        ffi = cffi.FFI()
+        ffi.cdef("int cc_main(void); void cc_unbuffer(void);")
+        src = case.source(variant).resolve()
+        # The repro is #included by absolute path, so compiler and sanitizer frames name the real file.
+        prelude = (
+            "#include <stdio.h>\n"
+            "static void cc_unbuffer(void) { setvbuf(stdout, NULL, _IONBF, 0); }\n"
+            + ('extern "C" int cc_main(void);\n' if case.language == "cpp" else "int cc_main(void);\n")
+        )
+        ffi.set_source(name, prelude, source_extension=".cpp" if case.language == "cpp" else ".c")
+        glue = tmp / (name + (".cpp" if case.language == "cpp" else ".c"))
+        with contextlib.redirect_stdout(io.StringIO()):  # cffi says 'generating ...' on stdout
+            ffi.emit_c_code(str(glue))
+        out = tmp / (name + importlib.machinery.EXTENSION_SUFFIXES[0])
+        argv = [
+            compiler_for(case), "-shared", "-fPIC", *flags,
+            "-I" + sysconfig.get_paths()["include"],
+            str(glue), str(src), *map(str, _extra_sources(case)),
+            "-o", str(out), *_link_flags(case, profile),
+        ]  # fmt: skip
+        log = _compile(argv, f"{case.id} {variant} ({profile} module)", tmp)
+        (tmp / "build.log").write_text(" ".join(argv) + "\n" + log)
+
+    return Artifact("module", _cached(key, make), name)
+
+
+def build_exe(case: Case, variant: str, profile: str) -> Artifact:
+    """A standalone executable: the repro linked with native/main.c."""
+    flags = _flags(case, profile)
+    key = _key("exe", case, variant, profile, flags)
+    name = f"{case.id}-{variant}"
+
+    def make(tmp: Path) -> None:
+        src = case.source(variant).resolve()
+        argv = [
+            compiler_for(case), *flags, str(src), str(NATIVE_DIR / "main.c"),
+            *map(str, _extra_sources(case)), "-o", str(tmp / name), *_link_flags(case, profile),
+        ]  # fmt: skip
+        log = _compile(argv, f"{case.id} {variant} ({profile} executable)", tmp)
+        (tmp / "build.log").write_text(" ".join(argv) + "\n" + log)
+
+    return Artifact("exe", _cached(key, make) / name)
+
+
+def build_analysis(case: Case, variant: str) -> Artifact:
+    """gcc -fanalyzer (and -Wformat) over the source; the warnings are the artifact."""
+    flags = PROFILE_FLAGS["analyzer"] + case.build.get("cflags", [])
+    key = _key("analysis", case, variant, "analyzer", flags)
+
+    def make(tmp: Path) -> None:
+        src = case.source(variant).resolve()
+        argv = [compiler_for(case), *flags, "-fdiagnostics-plain-output", "-c", str(src), "-o", os.devnull]
+        log = _compile(argv, f"{case.id} {variant} (static analysis)", tmp)
+        (tmp / "analysis.log").write_text(log)
+
+    return Artifact("analysis", _cached(key, make) / "analysis.log")

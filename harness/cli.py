@@ -1,0 +1,181 @@
+"""The `crashcourse` command: list, show, run. Its JSON shapes are the corpus's public interface.
+
+Exit status: 0 every run matched its expectation; 1 some run did not; 2 bad input (unknown case or
+lens, malformed manifest, missing tool), with one line on stderr saying what to do; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+
+from harness import discover
+from harness.errors import UsageError
+from harness.lenses import LENSES, get_lens
+from harness.manifest import VARIANTS, Case
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, like every other bad input
+        raise UsageError(f"crashcourse: {message} (see 'crashcourse --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="crashcourse", description="Reproducible crash and concurrency bugs, each with its fixed twin.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ls = sub.add_parser("list", help="the cases")
+    ls.add_argument("--json", action="store_true", help="one JSON object per case")
+    _filters(ls)
+
+    show = sub.add_parser("show", help="a case's story, code and expectations")
+    show.add_argument("id")
+
+    run = sub.add_parser("run", help="run cases under their lenses and compare with expectations")
+    run.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
+    run.add_argument("--lens", action="append", help="only this lens (repeatable)")
+    run.add_argument("--variant", choices=VARIANTS, help="only the bug or only the fixed twin")
+    run.add_argument("--repeat", type=int, default=1, metavar="N", help="run each N times")
+    run.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="children at once (default: CPU count)")
+    run.add_argument("--json", action="store_true", help="print one JSON array of run records on stdout")
+    run.add_argument("--output", action="store_true", help="with --json: include each run's stdout, stderr and argv")
+    run.add_argument("--strict", action="store_true", help="a skipped run counts as a failure")
+    _filters(run)
+    return p
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tag", action="append", help="cases with this tag (glob; repeatable)")
+    p.add_argument("--language", action="append", choices=["c", "cpp", "lua", "python"])
+    p.add_argument("--signal", action="append", help="cases whose bug shows this signal (e.g. SIGSEGV)")
+    p.add_argument("--kind", action="append", help="cases whose bug is diagnosed as this kind (glob: 'heap-*')")
+
+
+def _select(args) -> list[Case]:
+    import fnmatch
+
+    for lens in getattr(args, "lens", None) or []:
+        get_lens(lens)  # unknown lens: exit 2 before anything runs
+    cases = discover.select(
+        discover.load_all(), getattr(args, "ids", None), tags=args.tag, languages=args.language,
+        lenses=getattr(args, "lens", None),
+    )  # fmt: skip
+    if args.signal:
+        cases = [c for c in cases if any(e.variant == "bug" and e.checks.get("signal") in args.signal for e in c.expectations)]
+    if args.kind:
+        cases = [
+            c for c in cases
+            if any(e.variant == "bug" and any(fnmatch.fnmatchcase(e.checks.get("kind", ""), k) for k in args.kind) for e in c.expectations)
+        ]  # fmt: skip
+    return cases
+
+
+def cmd_list(args) -> int:
+    cases = _select(args)
+    if args.json:
+        print(json.dumps([case_json(c) for c in cases], indent=2, ensure_ascii=False))
+        return 0
+    from rich.table import Table
+
+    from harness.report import console
+
+    t = Table(title=f"{len(cases)} cases", title_justify="left")
+    for col in ("id", "language", "lenses", "tags", "what it shows"):
+        t.add_column(col)
+    for c in cases:
+        t.add_row(c.id, c.language, ", ".join(c.lenses), ", ".join(c.tags), c.summary)
+    console().print(t)
+    return 0
+
+
+def case_json(c: Case) -> dict:
+    return {
+        "id": c.id,
+        "title": c.title,
+        "summary": c.summary,
+        "language": c.language,
+        "tags": c.tags,
+        "lenses": c.lenses,
+        "profiles": {lens: c.profiles_for(lens) for lens in c.lenses},
+        "incident": c.incident,
+        "expect": [dict(e.as_dict(), variant=e.variant, lens=e.lens) for e in c.expectations],
+    }
+
+
+def cmd_show(args) -> int:
+    from harness import show
+
+    cases = discover.select(discover.load_all(), [args.id])
+    show.show(cases[0])
+    return 0
+
+
+def cmd_run(args) -> int:
+    import os
+
+    from harness import pipeline, report
+
+    if args.repeat < 1:
+        raise UsageError("crashcourse run: --repeat must be at least 1")
+    cases = _select(args)
+    if not cases:
+        raise UsageError("crashcourse run: no case matches those filters; 'crashcourse list' shows them all")
+    specs = [s for c in cases for s in c.runs(lenses=args.lens, variants=[args.variant] if args.variant else None)]
+    jobs = args.jobs or os.cpu_count() or 1
+    err = report.console(stderr=True)
+    out = report.console()
+    total = len(specs) * args.repeat
+
+    if args.json or not out.is_terminal:
+        records = pipeline.run_all(
+            specs, jobs, args.repeat,
+            on_built=lambda c, k: err.print(f"build: {c} compiled, {k} from cache", style="dim"),
+        )  # fmt: skip
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=out, transient=True) as progress:  # fmt: skip
+            task = progress.add_task("building", total=total)
+
+            def built(c, k):
+                progress.update(task, description="running")
+                progress.console.print(f"[dim]build: {c} compiled, {k} from cache[/dim]")
+
+            def done(rec):
+                progress.advance(task)
+                progress.update(task, description=f"running · last: {rec.id}")
+
+            records = pipeline.run_all(specs, jobs, args.repeat, on_built=built, on_record=done)
+    if args.json:
+        print(report.to_json(records, args.output))
+    else:
+        out.print(report.table(records, title=f"crashcourse · {len(cases)} cases · {len(records)} runs"))
+        for line in report.failures(records):
+            out.print(line, style="red", markup=False, highlight=False)
+        out.print(report.summary_line(records))
+    failed = any(not r.ok and (not r.skipped or args.strict) for r in records)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        args = build_parser().parse_args(argv)
+        return {"list": cmd_list, "show": cmd_show, "run": cmd_run}[args.command](args)
+    except UsageError as e:
+        print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        from harness.run import kill_everything
+
+        kill_everything()
+        print("crashcourse: interrupted; every child was killed and its temporary directory removed", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+_ = LENSES

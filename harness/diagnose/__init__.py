@@ -1,0 +1,71 @@
+"""Diagnose stage: turn a child's raw outcome into an Observation.
+
+Each tool's report has its own parser module; they are pure functions over text, never raise on
+any input (hypothesis checks that), and return None when their report is absent. The first report
+found, in the order below, names the kind: a sanitizer knows more than glibc, glibc more than the
+bare signal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.diagnose import asan, glibc, gdb, python, tsan, valgrind
+from harness.diagnose.common import Report
+from harness.observation import Observation
+from harness.run import ChildResult
+
+METRIC_RE = re.compile(r"^CRASHCOURSE_METRIC ([A-Za-z_][\w.]*)=(-?[0-9]+(?:\.[0-9]+)?)\s*$", re.M)
+
+
+def metrics(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, value in METRIC_RE.findall(text):
+        num = float(value)
+        out[name] = int(num) if num.is_integer() else num
+    return out
+
+
+def first_report(text: str) -> Report | None:
+    for parser in (asan.parse, tsan.parse, valgrind.parse, glibc.parse, python.parse):
+        report = parser(text)
+        if report is not None:
+            return report
+    return None
+
+
+def diagnose(result: ChildResult) -> Observation:
+    text = result.stderr + "\n" + result.stdout
+    obs = Observation(
+        signal=result.signal,
+        exit_code=result.returncode if result.signal is None else None,
+        timed_out=result.timed_out,
+        metrics=metrics(text),
+        core_dumped=result.core_dumped,
+    )
+    report = first_report(result.stderr) or first_report(result.stdout)
+    if result.timed_out:
+        obs.cpu_s = round(result.cpu_s, 3) if result.cpu_s is not None else None
+        busy = result.cpu_s is not None and result.cpu_s > 0.5 * result.duration_s
+        obs.kind = "livelock" if busy else "deadlock"
+        obs.tool = "watchdog"
+        cpu = f"{result.cpu_s:.2f} s" if result.cpu_s is not None else "unknown"
+        obs.message = (
+            f"no exit after {result.duration_s:.1f} s; CPU used {cpu}: "
+            + ("spinning, not waiting" if busy else "every thread is waiting")
+        )
+        obs.frames = hang_frames(result.stderr + "\n" + result.stacks)
+        return obs
+    if report is not None:
+        obs.kind, obs.access, obs.size = report.kind, report.access, report.size
+        obs.frames, obs.message, obs.tool = report.frames, report.message, report.tool
+        if report.tool == "python" and report.kind is None:
+            obs.frames = report.frames  # a fatal-error dump: frames only, the signal is the diagnosis
+    return obs
+
+
+def hang_frames(text: str) -> list[str]:
+    """Function names from faulthandler dumps, task dumps and gdb backtraces of a hang, innermost first."""
+    frames = python.faulthandler_frames(text)
+    frames += [f for f in gdb.frames(text) if f != "??"]
+    return frames

@@ -1,0 +1,26 @@
+"""gdb backtraces: '#1  0x000055555555513d in foo (n=1) at repro.c:12' or '#0  foo (n=1) at repro.c:12'."""
+
+from __future__ import annotations
+
+import re
+
+FRAME_RE = re.compile(r"^#(\d+)\s+(?:0x[0-9a-fA-F]+ in )?(.+?)\s+\(.*$", re.M)
+
+
+def frames(text: str) -> list[str]:
+    """Function names of every '#N' line, in order (innermost first within each backtrace)."""
+    out = []
+    for m in FRAME_RE.finditer(text):
+        name = m.group(2).strip()
+        out.append(name)
+    return out
+
+
+def first_backtrace(text: str) -> list[str]:
+    """The frames of the first backtrace only (it restarts at #0)."""
+    out: list[str] = []
+    for m in FRAME_RE.finditer(text):
+        if m.group(1) == "0" and out:
+            break
+        out.append(m.group(2).strip())
+    return out

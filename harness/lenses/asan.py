@@ -1,0 +1,49 @@
+"""asan: AddressSanitizer. C/C++ built with -fsanitize=address; Lua on a LuaJIT whose heap comes from libc.
+
+The Python child gets the compiler's libasan preloaded (it must come first in the library list).
+RLIMIT_AS cannot be used (ASan reserves terabytes of shadow), so ASan's own hard_rss_limit_mb caps memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import build
+from harness.lenses.base import (
+    ASAN_OPTIONS, Lens, Plan, asan_runtime, base_env, limits_for, options, python_child, python_stacks,
+)  # fmt: skip
+from harness.manifest import RunSpec
+
+
+class AsanLens(Lens):
+    name = "asan"
+    languages = ("c", "cpp", "lua")
+    description = "AddressSanitizer: the bad access named where it happens, with its stacks"
+
+    def default_profiles(self, language):
+        return ["asan"]
+
+    def allowed_profiles(self, language):
+        return ["asan"]
+
+    def unavailable(self, spec):
+        if asan_runtime() is None:
+            return "gcc's libasan is not installed; install it with: apt-get install -y gcc libasan8"
+        return None
+
+    def prepare(self, spec: RunSpec):
+        if spec.case.language in ("c", "cpp"):
+            return build.build_module(spec.case, spec.variant, "asan")
+        return None
+
+    def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
+        case = spec.case
+        if case.language in ("c", "cpp"):
+            argv = python_child("c_module.py", str(artifact.path), artifact.module)
+        else:
+            argv = python_child("lua_case.py", str(case.source(spec.variant)), "libc")
+        env = base_env(spec, workdir)
+        limits = limits_for(spec, address_space=False, slow=1.5)
+        env["LD_PRELOAD"] = asan_runtime() or ""
+        env["ASAN_OPTIONS"] = options({**ASAN_OPTIONS, "hard_rss_limit_mb": str(case.run.get("memory_mb", 2048))})
+        return Plan(argv, env, limits, python_stacks, artifact=artifact, send_signal=case.run.get("send_signal"))

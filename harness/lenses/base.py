@@ -1,0 +1,141 @@
+"""What a lens is: a way to run (or inspect) a case variant, and what extra it observes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import build
+from harness.build import Artifact
+from harness.manifest import RunSpec
+from harness.observation import Observation
+from harness.run import ChildResult, Limits, gdb_stacks, python_stacks
+
+CHILDREN = Path(__file__).resolve().parent.parent / "children"
+
+# Options that make ASan reports complete and parseable inside a Python child.
+ASAN_OPTIONS = {
+    "detect_leaks": "0",  # CPython's own allocations would be reported at exit
+    "halt_on_error": "1",
+    "abort_on_error": "0",
+    "fast_unwind_on_fatal": "1",  # a report from a LuaJIT trace is cut short without it
+    "symbolize": "1",
+    "print_summary": "1",
+    "color": "never",
+    "handle_abort": "0",
+    "allow_user_segv_handler": "1",
+    "detect_stack_use_after_return": "0",
+}
+
+
+@dataclass
+class Plan:
+    """How one run is carried out."""
+
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    capture_stacks: Callable | None = None
+    static: Observation | None = None  # a lens that observes at build time sets this, and nothing runs
+    static_output: str = ""
+    artifact: Artifact | None = None
+    send_signal: dict | None = None
+
+
+class Lens:
+    name = ""
+    languages: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()  # commands on PATH this lens needs
+    install: str = ""  # what to install when a tool is missing
+    description = ""
+
+    def default_profiles(self, language: str) -> list[str]:
+        return {"c": ["O0"], "cpp": ["O0"], "lua": ["luajit"], "python": ["cpython"]}[language]
+
+    def allowed_profiles(self, language: str) -> list[str] | None:
+        """None: any name (the child interprets it); else the allowed list."""
+        if language in ("c", "cpp"):
+            return list(build.C_PROFILES)
+        return None
+
+    def unavailable(self, spec: RunSpec) -> str | None:
+        for tool in self.tools:
+            if shutil.which(tool) is None:
+                return f"'{tool}' is not installed; install it with: {self.install or f'apt-get install -y {tool}'}"
+        return None
+
+    def prepare(self, spec: RunSpec) -> Artifact | None:
+        """Build what the run needs (cached). Runs in the build stage, before any child starts."""
+        return None
+
+    def plan(self, spec: RunSpec, artifact: Artifact | None, workdir: Path) -> Plan:
+        raise NotImplementedError
+
+    def refine(self, spec: RunSpec, plan: Plan, result: ChildResult, obs: Observation, workdir: Path) -> str:
+        """Add what only this lens can see (a core's backtrace, a syscall trace). Returns extra output text."""
+        return ""
+
+
+# ---- helpers shared by lenses -----------------------------------------------------------------------
+
+def base_env(spec: RunSpec, workdir: Path) -> dict[str, str]:
+    """A small, predictable environment: nothing inherited that could change a case's behaviour."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/root"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TMPDIR": str(workdir),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONUNBUFFERED": "1",
+        "CRASHCOURSE_PROFILE": spec.profile,
+        "CRASHCOURSE_VARIANT": spec.variant,
+        "CRASHCOURSE_LENS": spec.lens,
+        "CRASHCOURSE_CASE_DIR": str(spec.case.path),
+    }
+    for key in ("VIRTUAL_ENV", "SYSTEMROOT"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    env.update({k: str(v) for k, v in spec.case.run.get("env", {}).items()})
+    return env
+
+
+def limits_for(spec: RunSpec, *, address_space: bool = True, core: bool = False, slow: float = 1.0) -> Limits:
+    run = spec.case.run
+    return Limits(
+        timeout_s=float(run.get("timeout_s", 10)) * slow,
+        memory_mb=int(run.get("memory_mb", 2048)) if address_space else None,
+        cpu_s=int(run.get("cpu_s", 60)),
+        core=core,
+    )
+
+
+def python_child(script: str, *args: str) -> list[str]:
+    return [sys.executable, "-X", "faulthandler", "-I", "-B", str(CHILDREN / script), *args]
+
+
+def python_then_gdb_stacks(proc, cwd):
+    stacks, via = python_stacks(proc, cwd)
+    native, nvia = gdb_stacks(proc, cwd)
+    return stacks + native, "+".join(v for v in (via, nvia) if v and v != "none") or "none"
+
+
+def asan_runtime() -> str | None:
+    """The compiler's own libasan (the one our modules link against), or None."""
+    import subprocess
+
+    cc = os.environ.get("CC", "gcc")
+    try:
+        path = subprocess.run([cc, "-print-file-name=libasan.so"], capture_output=True, text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if os.path.isabs(path) and os.path.exists(path) else None
+
+
+def options(opts: dict[str, str]) -> str:
+    return ":".join(f"{k}={v}" for k, v in opts.items())

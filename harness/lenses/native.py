@@ -1,0 +1,200 @@
+"""Lenses that run the standalone executable (the repro linked with native/main.c) under a tool."""
+
+from __future__ import annotations
+
+import collections
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from harness import build, machine
+from harness.diagnose import gdb as gdb_parse
+from harness.diagnose import tsan as tsan_parse
+from harness.lenses.base import Lens, Plan, base_env, limits_for, options
+from harness.manifest import RunSpec
+from harness.observation import Observation
+from harness.run import ChildResult, gdb_stacks
+
+
+class ExeLens(Lens):
+    languages = ("c", "cpp")
+    exe_profile = "O0"
+
+    def default_profiles(self, language):
+        return [self.exe_profile]
+
+    def allowed_profiles(self, language):
+        return [self.exe_profile] if self.exe_profile in ("tsan",) else ["O0", "O2"]
+
+    def prepare(self, spec: RunSpec):
+        return build.build_exe(spec.case, spec.variant, spec.profile)
+
+    def wrap(self, exe: Path, spec: RunSpec, workdir: Path) -> list[str]:
+        return [str(exe)]
+
+    def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
+        return Plan(
+            self.wrap(artifact.path, spec, workdir), base_env(spec, workdir), limits_for(spec),
+            gdb_stacks, artifact=artifact, send_signal=spec.case.run.get("send_signal"),
+        )  # fmt: skip
+
+
+class GdbLens(ExeLens):
+    """gdb: the backtrace of the crash, read from the core dump the kernel wrote.
+
+    RLIMIT_CORE is raised in the child. Where core_pattern pipes cores away (systemd-coredump,
+    apport) or names a directory we cannot read, the case is instead run under `gdb -batch`,
+    and the record says which way the backtrace was taken.
+    """
+
+    name = "gdb"
+    tools = ("gdb",)
+    description = "gdb on the core dump: the backtrace at the moment of the crash"
+
+    def plan(self, spec, artifact, workdir):
+        plan = super().plan(spec, artifact, workdir)
+        plan.limits.core = True
+        if cores_land_in_cwd():
+            return plan
+        plan.argv = ["gdb", "-nx", "-batch", "-ex", "run", "-ex", "bt", *self._commands(spec), "--args", str(artifact.path)]
+        plan.limits.memory_mb = None
+        return plan
+
+    @staticmethod
+    def _commands(spec: RunSpec) -> list[str]:
+        out = []
+        for cmd in spec.case.gdb.get("commands", []):
+            out += ["-ex", cmd.replace("{case}", str(spec.case.path))]
+        return out
+
+    def refine(self, spec, plan, result: ChildResult, obs: Observation, workdir: Path) -> str:
+        if plan.argv[0] == "gdb":
+            text = result.stdout
+            obs.frames = gdb_parse.frames(text)
+            obs.message = (obs.message or "") + " (backtrace from running under gdb: core_pattern pipes cores away)"
+            return text
+        core = find_core(workdir, result.pid)
+        if core is None:
+            if result.signal:
+                obs.message = (obs.message or "") + " (no core file was written)"
+            return ""
+        obs.core_dumped = True
+        argv = ["gdb", "-nx", "-batch", "-ex", "bt", *self._commands(spec), str(plan.artifact.path), str(core)]
+        proc = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=60, cwd=workdir)
+        text = proc.stdout + proc.stderr
+        obs.frames = gdb_parse.frames(text)
+        from harness.diagnose import metrics
+
+        obs.metrics.update(metrics(text))
+        core.unlink(missing_ok=True)
+        return "$ " + " ".join(argv[:-2] + [plan.artifact.path.name, "core"]) + "\n" + text
+
+
+def cores_land_in_cwd() -> bool:
+    pattern = machine.core_pattern()
+    return bool(pattern) and not pattern.startswith("|") and "/" not in pattern
+
+
+def find_core(workdir: Path, pid: int) -> Path | None:
+    for p in workdir.iterdir():
+        if p.name == "core" or p.name.startswith("core."):
+            return p
+    return None
+
+
+class ValgrindLens(ExeLens):
+    name = "valgrind"
+    tools = ("valgrind",)
+    description = "valgrind memcheck: every invalid access and free, on the unmodified binary"
+
+    def wrap(self, exe, spec, workdir):
+        return ["valgrind", "--tool=memcheck", "--num-callers=30", "--leak-check=no", "--track-origins=no", str(exe)]
+
+    def plan(self, spec, artifact, workdir):
+        plan = super().plan(spec, artifact, workdir)
+        plan.limits.memory_mb = max(plan.limits.memory_mb or 0, 8192)  # valgrind reserves its own arena
+        plan.limits.timeout_s *= 3
+        return plan
+
+
+class StraceLens(ExeLens):
+    """strace: which system calls the case made, counted into metrics (syscall.<name>, mmap_1mib, ...)."""
+
+    name = "strace"
+    languages = ("c", "cpp", "python")
+    tools = ("strace",)
+    description = "strace: the system calls that tell the story, counted"
+
+    def default_profiles(self, language):
+        return ["O0"] if language in ("c", "cpp") else ["cpython"]
+
+    def allowed_profiles(self, language):
+        return ["O0", "O2"] if language in ("c", "cpp") else None
+
+    def prepare(self, spec):
+        return super().prepare(spec) if spec.case.language in ("c", "cpp") else None
+
+    def plan(self, spec, artifact, workdir):
+        if artifact is not None:
+            target = [str(artifact.path)]
+        else:
+            from harness.lenses.base import python_child
+
+            target = python_child("python_case.py", str(spec.case.source(spec.variant)), spec.profile)
+        env = base_env(spec, workdir)
+        argv = ["strace", "-f", "-qq", "-o", str(workdir / "strace.log"), *target]
+        return Plan(argv, env, limits_for(spec, slow=2), gdb_stacks, artifact=artifact)
+
+    def refine(self, spec, plan, result, obs, workdir):
+        log = workdir / "strace.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        obs.metrics.update(syscall_metrics(text))
+        return summarize_strace(text)
+
+
+MMAP_RE = re.compile(r"\bmmap\((?:NULL|0x[0-9a-f]+), (\d+),")
+BRK_RE = re.compile(r"\bbrk\((0x[0-9a-f]+)\)\s+= (0x[0-9a-f]+)")
+CALL_RE = re.compile(r"^(?:\[pid\s+\d+\] |\d+\s+)?(\w+)\(", re.M)
+
+
+def syscall_metrics(text: str) -> dict[str, int]:
+    counts = collections.Counter(CALL_RE.findall(text))
+    out = {f"syscall.{name}": n for name, n in counts.items()}
+    sizes = [int(s) for s in MMAP_RE.findall(text)]
+    out["mmap_1mib"] = sum(1 for s in sizes if s == 1 << 20)
+    out["mmap_ge_1mib"] = sum(1 for s in sizes if s >= 1 << 20)
+    out["brk_failed"] = sum(1 for m in BRK_RE.finditer(text) if m.group(1) != m.group(2))
+    return out
+
+
+def summarize_strace(text: str) -> str:
+    counts = collections.Counter(CALL_RE.findall(text))
+    lines = [f"{n:8d}  {name}" for name, n in counts.most_common(15)]
+    return "syscall counts (strace -f):\n" + "\n".join(lines)
+
+
+class TsanLens(ExeLens):
+    name = "tsan"
+    exe_profile = "tsan"
+    description = "ThreadSanitizer: two threads touching the same memory without a lock"
+
+    def unavailable(self, spec):
+        import subprocess as sp
+
+        path = sp.run(["gcc", "-print-file-name=libtsan.so"], capture_output=True, text=True).stdout.strip()
+        if not path.startswith("/"):
+            return "gcc's libtsan is not installed; install it with: apt-get install -y libtsan2"
+        return None
+
+    def plan(self, spec, artifact, workdir):
+        plan = super().plan(spec, artifact, workdir)
+        plan.limits.memory_mb = None
+        plan.env["TSAN_OPTIONS"] = options({"halt_on_error": "0", "second_deadlock_stack": "1", "color": "never", "exitcode": "66"})
+        # TSan needs a fixed memory layout: with high mmap randomisation it fails to start; setarch -R helps.
+        if shutil.which("setarch"):
+            plan.argv = ["setarch", machine.facts()["arch"], "-R", *plan.argv]
+        return plan
+
+
+_ = tsan_parse  # the report is found by diagnose.first_report

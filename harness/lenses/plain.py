@@ -1,0 +1,37 @@
+"""plain: the case as it is, no tools: what a user of the program would see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import build
+from harness.lenses.base import Lens, Plan, base_env, limits_for, python_child, python_then_gdb_stacks
+from harness.manifest import RunSpec
+from harness.run import python_stacks
+
+
+class PlainLens(Lens):
+    name = "plain"
+    languages = ("c", "cpp", "lua", "python")
+    description = "the program as it is: signal, exit status, glibc's or Python's last words, hangs"
+
+    def allowed_profiles(self, language):
+        return ["O0", "O2"] if language in ("c", "cpp") else None
+
+    def prepare(self, spec: RunSpec):
+        if spec.case.language in ("c", "cpp"):
+            return build.build_module(spec.case, spec.variant, spec.profile)
+        return None
+
+    def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
+        case, src = spec.case, str(spec.case.source(spec.variant))
+        lang = case.language
+        if lang in ("c", "cpp"):
+            argv = python_child("c_module.py", str(artifact.path), artifact.module)
+            stacks = python_then_gdb_stacks
+        elif lang == "lua":
+            argv, stacks = python_child("lua_case.py", src, "luajit"), python_stacks
+        else:
+            argv, stacks = python_child("python_case.py", src, spec.profile), python_stacks
+        return Plan(argv, base_env(spec, workdir), limits_for(spec), stacks, artifact=artifact,
+                    send_signal=case.run.get("send_signal"))  # fmt: skip

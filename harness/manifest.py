@@ -1,0 +1,316 @@
+"""The case manifest (`cases/<id>/case.toml`): load, validate, and answer "what runs, expecting what".
+
+Validation happens on load; every error names the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness import machine
+from harness.errors import ManifestError
+
+LANGUAGES = ("c", "cpp", "lua", "python")
+VARIANTS = ("bug", "fixed")
+SIGNAL_NAMES_RE = re.compile(r"^(none|SIG[A-Z0-9]+)$")
+METRIC_RE = re.compile(r"^\s*(>=|<=|==|>|<)\s*(-?[0-9.]+)\s*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# What an expectation may check, with the Python type of its value.
+EXPECT_CHECKS: dict[str, type | tuple[type, ...]] = {
+    "signal": str,
+    "exit_code": int,
+    "timed_out": bool,
+    "kind": str,
+    "access": str,
+    "size": int,
+    "frames": list,
+    "message": str,
+    "stderr": list,
+    "stdout": list,
+    "metrics": dict,
+}
+EXPECT_META = {"variant", "lens", "profile", "when", "note"}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    variant: str
+    lens: str
+    profile: str | None
+    when: dict[str, str]
+    checks: dict[str, Any]
+    note: str = ""
+    default: bool = False  # the implied "clean" expectation of a fixed twin
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = dict(self.checks)
+        if self.profile:
+            d["profile"] = self.profile
+        if self.when:
+            d["when"] = dict(self.when)
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+CLEAN = {"signal": "none", "exit_code": 0, "timed_out": False, "kind": "none"}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run to do: a case's variant under a lens and profile."""
+
+    case: "Case"
+    variant: str
+    lens: str
+    profile: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.case.id}[{self.variant}-{self.lens}-{self.profile}]"
+
+
+@dataclass(eq=False)
+class Case:
+    id: str
+    path: Path  # the case folder
+    title: str
+    summary: str
+    language: str
+    tags: list[str]
+    lenses: list[str]
+    incident: dict[str, str]
+    variants: dict[str, str]
+    build: dict[str, list[str]]
+    run: dict[str, Any]
+    profiles: dict[str, list[str]]
+    explain: dict[str, str]
+    gdb: dict[str, Any] = field(default_factory=dict)
+    expectations: list[Expectation] = field(default_factory=list)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "case.toml"
+
+    def source(self, variant: str) -> Path:
+        return self.path / self.variants[variant]
+
+    def profiles_for(self, lens: str) -> list[str]:
+        from harness.lenses import get_lens
+
+        return self.profiles.get(lens) or get_lens(lens).default_profiles(self.language)
+
+    def runs(self, lenses: list[str] | None = None, variants: list[str] | None = None) -> list[RunSpec]:
+        out = []
+        for lens in self.lenses:
+            if lenses and lens not in lenses:
+                continue
+            for profile in self.profiles_for(lens):
+                for variant in VARIANTS:
+                    if variants and variant not in variants:
+                        continue
+                    out.append(RunSpec(self, variant, lens, profile))
+        return out
+
+    def expectation_for(self, spec: RunSpec) -> tuple[Expectation | None, str]:
+        """The expectation that applies to a run here, or None and the reason it is skipped."""
+        candidates = [
+            e
+            for e in self.expectations
+            if e.variant == spec.variant and e.lens == spec.lens and e.profile in (None, spec.profile)
+        ]
+        matching = [e for e in candidates if machine.matches(e.when)]
+        if matching:
+            # explicit profile beats none; then file order
+            matching.sort(key=lambda e: 0 if e.profile else 1)
+            return matching[0], ""
+        if spec.variant == "fixed" and not candidates:
+            return Expectation("fixed", spec.lens, None, {}, dict(CLEAN), "the fixed twin runs clean", True), ""
+        conds = "; ".join(", ".join(f"{k}={v}" for k, v in e.when.items()) for e in candidates) or "none"
+        facts = ", ".join(f"{k}={v}" for k, v in machine.facts().items())
+        return None, (
+            f"no expectation was observed for this machine ({facts}); the manifest covers: {conds}. "
+            f"Run it, and add an expectation from what you observe."
+        )
+
+
+def _req(data: dict, key: str, typ, path: Path, prefix: str = ""):
+    if key not in data:
+        raise ManifestError(path, prefix + key, "is missing")
+    val = data[key]
+    if not isinstance(val, typ):
+        raise ManifestError(path, prefix + key, f"must be {_tname(typ)}, not {type(val).__name__}")
+    return val
+
+
+def _opt(data: dict, key: str, typ, default, path: Path, prefix: str = ""):
+    if key not in data:
+        return default
+    return _req(data, key, typ, path, prefix)
+
+
+def _tname(typ) -> str:
+    if isinstance(typ, tuple):
+        return " or ".join(t.__name__ for t in typ)
+    return {"str": "a string", "list": "a list", "dict": "a table", "int": "an integer", "bool": "true or false"}.get(
+        typ.__name__, typ.__name__
+    )
+
+
+def _str_list(data: dict, key: str, path: Path, prefix: str = "") -> list[str]:
+    val = _opt(data, key, list, [], path, prefix)
+    for i, item in enumerate(val):
+        if not isinstance(item, str):
+            raise ManifestError(path, f"{prefix}{key}[{i}]", "must be a string")
+    return val
+
+
+TOP_KEYS = {
+    "id", "title", "summary", "language", "tags", "lenses", "incident", "variants",
+    "build", "run", "profiles", "explain", "expect", "gdb",
+}  # fmt: skip
+
+
+def load_case(folder: Path) -> Case:
+    path = folder / "case.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(path, None, "does not exist; every case folder needs a case.toml") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ManifestError(path, None, f"is not valid TOML ({e})") from None
+    return parse_case(data, folder, path)
+
+
+def parse_case(data: dict, folder: Path, path: Path) -> Case:
+    from harness.lenses import LENSES
+
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise ManifestError(path, unknown[0], f"is not a manifest field (known: {', '.join(sorted(TOP_KEYS))})")
+    cid = _req(data, "id", str, path)
+    if cid != folder.name:
+        raise ManifestError(path, "id", f"is '{cid}' but the folder is '{folder.name}'; they must be equal")
+    if not ID_RE.match(cid):
+        raise ManifestError(path, "id", "must be lowercase letters, digits and dashes")
+    title = _req(data, "title", str, path)
+    summary = _req(data, "summary", str, path)
+    language = _req(data, "language", str, path)
+    if language not in LANGUAGES:
+        raise ManifestError(path, "language", f"is '{language}'; use one of {', '.join(LANGUAGES)}")
+    tags = _str_list(data, "tags", path)
+    lenses = _str_list(data, "lenses", path)
+    if not lenses:
+        raise ManifestError(path, "lenses", "must name at least one lens")
+    for i, lens in enumerate(lenses):
+        if lens not in LENSES:
+            raise ManifestError(path, f"lenses[{i}]", f"'{lens}' is not a lens (known: {', '.join(LENSES)})")
+        if language not in LENSES[lens].languages:
+            raise ManifestError(path, f"lenses[{i}]", f"lens '{lens}' does not run {language} cases")
+    incident = _req(data, "incident", dict, path)
+    for k in ("title", "url"):
+        _req(incident, k, str, path, "incident.")
+    variants = _req(data, "variants", dict, path)
+    for v in VARIANTS:
+        fname = _req(variants, v, str, path, "variants.")
+        if not (folder / fname).is_file():
+            raise ManifestError(path, f"variants.{v}", f"names '{fname}', which is not a file in {folder}")
+    build = _opt(data, "build", dict, {}, path)
+    for k in build:
+        if k not in ("cflags", "ldflags", "libs", "sources"):
+            raise ManifestError(path, f"build.{k}", "is not a build field (known: cflags, ldflags, libs, sources)")
+        _str_list(build, k, path, "build.")
+    run = _opt(data, "run", dict, {}, path)
+    for k, typ in {"timeout_s": (int, float), "memory_mb": int, "env": dict, "lua_runtime": str,
+                   "send_signal": dict, "cpu_s": int}.items():  # fmt: skip
+        _opt(run, k, typ, None, path, "run.")
+    for k in run:
+        if k not in ("timeout_s", "memory_mb", "env", "lua_runtime", "send_signal", "cpu_s"):
+            raise ManifestError(path, f"run.{k}", "is not a run field (known: timeout_s, memory_mb, env, cpu_s, send_signal, lua_runtime)")
+    if "send_signal" in run:
+        _req(run["send_signal"], "signal", str, path, "run.send_signal.")
+    profiles = _opt(data, "profiles", dict, {}, path)
+    for lens, plist in profiles.items():
+        if lens not in lenses:
+            raise ManifestError(path, f"profiles.{lens}", f"names lens '{lens}', which is not in lenses")
+        _str_list(profiles, lens, path, "profiles.")
+        allowed = LENSES[lens].allowed_profiles(language)
+        for p in plist:
+            if allowed is not None and p not in allowed:
+                raise ManifestError(path, f"profiles.{lens}", f"profile '{p}' is not one of {', '.join(allowed)}")
+    explain = _opt(data, "explain", dict, {}, path)
+    for k, v in explain.items():
+        if not isinstance(v, str):
+            raise ManifestError(path, f"explain.{k}", "must be a string")
+
+    gdb = _opt(data, "gdb", dict, {}, path)
+    for k in gdb:
+        if k != "commands":
+            raise ManifestError(path, f"gdb.{k}", "is not a gdb field (known: commands)")
+        _str_list(gdb, k, path, "gdb.")
+    case = Case(cid, folder, title, summary, language, tags, lenses, incident, variants, build, run, profiles, explain, gdb)
+    raw_expect = _opt(data, "expect", list, [], path)
+    for i, e in enumerate(raw_expect):
+        case.expectations.append(_parse_expectation(e, i, case, path))
+    # every bug run needs an expectation (for some machine)
+    for spec in case.runs(variants=["bug"]):
+        if not any(
+            e.variant == "bug" and e.lens == spec.lens and e.profile in (None, spec.profile) for e in case.expectations
+        ):
+            raise ManifestError(
+                path, "expect", f"has no expectation for the bug under lens '{spec.lens}' profile '{spec.profile}'"
+            )
+    return case
+
+
+def _parse_expectation(e: Any, i: int, case: Case, path: Path) -> Expectation:
+    p = f"expect[{i}]."
+    if not isinstance(e, dict):
+        raise ManifestError(path, f"expect[{i}]", "must be a table ([[expect]])")
+    unknown = sorted(set(e) - set(EXPECT_CHECKS) - EXPECT_META)
+    if unknown:
+        raise ManifestError(path, p + unknown[0], f"is not an expectation field (known: {', '.join(sorted(set(EXPECT_CHECKS) | EXPECT_META))})")
+    variant = _opt(e, "variant", str, "bug", path, p)
+    if variant not in VARIANTS:
+        raise ManifestError(path, p + "variant", f"is '{variant}'; use bug or fixed")
+    lens = _req(e, "lens", str, path, p)
+    if lens not in case.lenses:
+        raise ManifestError(path, p + "lens", f"'{lens}' is not in this case's lenses ({', '.join(case.lenses)})")
+    profile = _opt(e, "profile", str, None, path, p)
+    if profile is not None and profile not in case.profiles_for(lens):
+        raise ManifestError(path, p + "profile", f"'{profile}' is not a profile lens '{lens}' runs here ({', '.join(case.profiles_for(lens))})")
+    when = _opt(e, "when", dict, {}, path, p)
+    for k, v in when.items():
+        if k not in machine.facts():
+            raise ManifestError(path, f"{p}when.{k}", f"is not a machine fact (known: {', '.join(machine.facts())})")
+        if not isinstance(v, str):
+            raise ManifestError(path, f"{p}when.{k}", "must be a string")
+    checks: dict[str, Any] = {}
+    for k, typ in EXPECT_CHECKS.items():
+        if k in e:
+            val = e[k]
+            if not isinstance(val, typ) or (typ is int and isinstance(val, bool)):
+                raise ManifestError(path, p + k, f"must be {_tname(typ)}")
+            checks[k] = val
+    if "signal" in checks and not SIGNAL_NAMES_RE.match(checks["signal"]):
+        raise ManifestError(path, p + "signal", f"'{checks['signal']}' is not a signal name like SIGSEGV, or none")
+    for k in ("frames", "stderr", "stdout"):
+        for j, item in enumerate(checks.get(k, [])):
+            if not isinstance(item, str):
+                raise ManifestError(path, f"{p}{k}[{j}]", "must be a string")
+            if k != "frames":
+                try:
+                    re.compile(item)
+                except re.error as err:
+                    raise ManifestError(path, f"{p}{k}[{j}]", f"is not a valid regular expression ({err})") from None
+    for name, cond in checks.get("metrics", {}).items():
+        if not isinstance(cond, str) or not METRIC_RE.match(cond):
+            raise ManifestError(path, f"{p}metrics.{name}", "must be a comparison like '>= 50' or '== 0'")
+    if not checks:
+        raise ManifestError(path, f"expect[{i}]", "checks nothing; give at least signal or kind")
+    return Expectation(variant, lens, profile, when, checks, _opt(e, "note", str, "", path, p))

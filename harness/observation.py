@@ -1,0 +1,25 @@
+"""What a run did, in the stable shape the JSON export promises (see README, "The run record")."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Observation:
+    signal: str | None = None  # "SIGSEGV", ... or None
+    exit_code: int | None = None  # None when killed by a signal or by the watchdog
+    timed_out: bool = False
+    kind: str | None = None  # the diagnosis; None when the run was clean
+    access: str | None = None  # "READ" | "WRITE"
+    size: int | None = None
+    frames: list[str] = field(default_factory=list)  # function names, innermost first
+    message: str | None = None  # the report's headline in words
+    metrics: dict[str, float] = field(default_factory=dict)
+    core_dumped: bool = False
+    cpu_s: float | None = None  # CPU the child used before the watchdog stopped it (hangs only)
+    tool: str | None = None  # which parser named the kind: asan, tsan, valgrind, glibc, python, watchdog, gcc
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

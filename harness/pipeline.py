@@ -1,0 +1,142 @@
+"""The pipeline for a set of runs: build everything (cached, in parallel), then run, diagnose, compare.
+
+One RunRecord per run is the public, stable output (see README, "The run record").
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import build
+from harness.build import Artifact, BuildError
+from harness.compare import Mismatch, compare
+from harness.diagnose import diagnose
+from harness.lenses import get_lens
+from harness.manifest import RunSpec
+from harness.observation import Observation
+from harness.run import Interrupted, kill_everything, run_child, workdir
+
+
+@dataclass
+class RunRecord:
+    case: str
+    variant: str
+    lens: str
+    profile: str
+    ok: bool
+    skipped: str | bool
+    expected: dict[str, Any]
+    observed: dict[str, Any]
+    duration_s: float
+    mismatches: list[Mismatch] = field(default_factory=list)
+    repeat: int = 0
+    stdout: str = ""
+    stderr: str = ""  # the child's stderr plus what the lens added (a core's backtrace, a syscall summary)
+    argv: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.case}[{self.variant}-{self.lens}-{self.profile}]"
+
+    def as_json(self, with_output: bool = False) -> dict[str, Any]:
+        d = {
+            "case": self.case,
+            "variant": self.variant,
+            "lens": self.lens,
+            "profile": self.profile,
+            "repeat": self.repeat,
+            "ok": self.ok,
+            "skipped": self.skipped,
+            "expected": self.expected,
+            "observed": self.observed,
+            "mismatches": [m.as_dict() for m in self.mismatches],
+            "duration_s": round(self.duration_s, 3),
+        }
+        if with_output:
+            d["stdout"], d["stderr"], d["argv"] = self.stdout, self.stderr, self.argv
+        return d
+
+
+def _skip(spec: RunSpec, reason: str, expected: dict | None = None, repeat: int = 0) -> RunRecord:
+    return RunRecord(spec.case.id, spec.variant, spec.lens, spec.profile, False, reason, expected or {}, {}, 0.0, repeat=repeat)
+
+
+def prepare(specs: list[RunSpec], jobs: int) -> dict[RunSpec, Artifact | BuildError | None]:
+    """Build stage for every run at once, in parallel; the cache makes a second pass compile nothing."""
+    todo = [s for s in specs if get_lens(s.lens).unavailable(s) is None]
+
+    def one(spec: RunSpec):
+        try:
+            return get_lens(spec.lens).prepare(spec)
+        except BuildError as err:
+            return err
+
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(zip(todo, pool.map(one, todo), strict=True))
+
+
+def execute(spec: RunSpec, artifact: Artifact | BuildError | None, repeat: int = 0) -> RunRecord:
+    """Run one case variant under one lens and judge it. Never raises for anything the child does."""
+    case, lens = spec.case, get_lens(spec.lens)
+    exp, why = case.expectation_for(spec)
+    if exp is None:
+        return _skip(spec, why, repeat=repeat)
+    expected = exp.as_dict()
+    reason = lens.unavailable(spec)
+    if reason:
+        return _skip(spec, reason, expected, repeat)
+    if isinstance(artifact, BuildError):
+        obs = Observation(kind="build-error", message=str(artifact), tool="compiler")
+        return RunRecord(case.id, spec.variant, spec.lens, spec.profile, False, False, expected, obs.as_dict(), 0.0,
+                         [Mismatch("build", "a successful build", artifact.log[-2000:])], repeat, "", artifact.log)  # fmt: skip
+    start = time.monotonic()
+    with workdir() as wd:
+        plan = lens.plan(spec, artifact, wd)
+        if plan.static is not None:
+            obs, stdout, stderr, argv = plan.static, "", plan.static_output, []
+        else:
+            result = run_child(plan.argv, wd, plan.env, plan.limits, plan.capture_stacks, plan.send_signal)
+            obs = diagnose(result)
+            extra = lens.refine(spec, plan, result, obs, wd)
+            stdout, argv = result.stdout, plan.argv
+            stderr = result.stderr + (("\n" + result.stacks) if result.stacks else "") + (("\n" + extra) if extra else "")
+    duration = time.monotonic() - start
+    mismatches = compare(exp, obs, stdout, stderr)
+    return RunRecord(case.id, spec.variant, spec.lens, spec.profile, not mismatches, False, expected, obs.as_dict(),
+                     duration, mismatches, repeat, stdout, stderr, argv)  # fmt: skip
+
+
+def run_all(
+    specs: list[RunSpec],
+    jobs: int = 1,
+    repeat: int = 1,
+    on_built: Callable[[int, int], None] | None = None,
+    on_record: Callable[[RunRecord], None] | None = None,
+) -> list[RunRecord]:
+    """Build, then run every spec `repeat` times with `jobs` children at once. Order of the result is stable."""
+    artifacts = prepare(specs, jobs)
+    if on_built:
+        on_built(build.stats["compiled"], build.stats["cached"])
+    work = [(s, r) for r in range(repeat) for s in specs]
+    records: list[RunRecord | None] = [None] * len(work)
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(execute, s, artifacts.get(s), r): i for i, (s, r) in enumerate(work)}
+        try:
+            for fut in cf.as_completed(futures):
+                try:
+                    rec = fut.result()
+                except Interrupted:
+                    continue
+                records[futures[fut]] = rec
+                if on_record:
+                    on_record(rec)
+        except BaseException:
+            kill_everything()  # Ctrl-C: kill the live children first, so the pool's shutdown is quick
+            for f in futures:
+                f.cancel()
+            raise
+    return [r for r in records if r is not None]

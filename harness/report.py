@@ -1,0 +1,126 @@
+"""Report stage: a rich table for people, JSON for programs.
+
+Colour follows the terminal: NO_COLOR or a non-terminal stdout gives plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from harness.pipeline import RunRecord
+
+ICON_OK, ICON_FAIL, ICON_SKIP = "✔", "✘", "–"
+
+
+def console(stderr: bool = False) -> Console:
+    con = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not con.is_terminal and "COLUMNS" not in __import__("os").environ:
+        con.width = 140  # a log or a pipe: wide enough that the table does not wrap every cell
+    return con
+
+
+def describe(obs: dict) -> str:
+    """An observation in words: 'SIGABRT · double-free (glibc)', 'heap-buffer-overflow WRITE 15 (asan)'."""
+    if not obs:
+        return ""
+    parts = []
+    if obs.get("timed_out"):
+        cpu = obs.get("cpu_s")
+        parts.append(f"hung, stopped by the watchdog (CPU {cpu:.2f} s)" if cpu is not None else "hung, stopped by the watchdog")
+    elif obs.get("signal"):
+        parts.append(obs["signal"] + (" (core dumped)" if obs.get("core_dumped") else ""))
+    elif obs.get("exit_code") not in (None, 0):
+        parts.append(f"exit {obs['exit_code']}")
+    if obs.get("kind"):
+        k = obs["kind"]
+        if obs.get("access"):
+            k += f" {obs['access']}"
+        if obs.get("size") is not None:
+            k += f" {obs['size']}"
+        parts.append(k + (f" ({obs['tool']})" if obs.get("tool") else ""))
+    if not parts:
+        parts.append(f"clean (exit {obs.get('exit_code')})")
+    return " · ".join(parts)
+
+
+def describe_expected(exp: dict) -> str:
+    if not exp:
+        return ""
+    bits = []
+    if exp.get("timed_out"):
+        bits.append("hang")
+    if exp.get("signal") and exp["signal"] != "none":
+        bits.append(exp["signal"])
+    if exp.get("kind") and exp["kind"] != "none":
+        k = exp["kind"]
+        if exp.get("access"):
+            k += f" {exp['access']}"
+        if exp.get("size") is not None:
+            k += f" {exp['size']}"
+        bits.append(k)
+    if exp.get("metrics"):
+        bits.append(", ".join(f"{k} {v}" for k, v in exp["metrics"].items()))
+    if not bits:
+        bits.append("clean" if exp.get("kind") == "none" or exp.get("signal") == "none" else "exit " + str(exp.get("exit_code")))
+    return " · ".join(bits)
+
+
+def table(records: Iterable[RunRecord], title: str = "crashcourse") -> Table:
+    t = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
+    t.add_column("case", style="bold")
+    t.add_column("variant")
+    t.add_column("lens")
+    t.add_column("expected")
+    t.add_column("observed")
+    t.add_column("", justify="center")
+    t.add_column("time", justify="right")
+    last_case = None
+    for r in records:
+        case_cell = r.case if r.case != last_case else ""
+        if last_case is not None and r.case != last_case:
+            t.add_section()
+        last_case = r.case
+        if r.skipped:
+            icon = Text(ICON_SKIP, style="yellow")
+            observed = Text("skipped: " + str(r.skipped), style="yellow")
+        elif r.ok:
+            icon = Text(ICON_OK, style="green")
+            observed = Text(describe(r.observed))
+        else:
+            icon = Text(ICON_FAIL, style="bold red")
+            observed = Text(describe(r.observed), style="red")
+        lens = r.lens + (f"@{r.profile}" if r.profile not in ("O0", "cpython", "luajit", "asan", "tsan", "analyzer") else "")
+        variant = Text(r.variant, style="magenta" if r.variant == "bug" else "cyan")
+        t.add_row(escape(case_cell), variant, lens, escape(describe_expected(r.expected)), observed, icon, f"{r.duration_s:.2f}s")
+    return t
+
+
+def failures(records: list[RunRecord]) -> list[str]:
+    """What differed, field by field, for every failed run (printed under the table)."""
+    out = []
+    for r in records:
+        if r.ok or r.skipped:
+            continue
+        out.append(f"✘ {r.id}" + (f" (repeat {r.repeat})" if r.repeat else ""))
+        out += [f"    {m}" for m in r.mismatches]
+        if r.observed.get("message"):
+            out.append(f"    message: {r.observed['message']}")
+    return out
+
+
+def summary_line(records: list[RunRecord]) -> str:
+    ok = sum(1 for r in records if r.ok)
+    failed = sum(1 for r in records if not r.ok and not r.skipped)
+    skipped = sum(1 for r in records if r.skipped)
+    return f"{ok} passed, {failed} failed, {skipped} skipped"
+
+
+def to_json(records: list[RunRecord], with_output: bool = False) -> str:
+    return json.dumps([r.as_json(with_output) for r in records], indent=2, ensure_ascii=False)
