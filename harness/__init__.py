@@ -19,5 +19,5 @@ __version__ = "0.1.0"
 ROOT = Path(__file__).resolve().parent.parent
 import os as _os
 
-CASES_DIR = Path(_os.environ.get("CRASHCOURSE_CASES") or ROOT / "cases")
+CASES_DIR = Path(_os.environ.get("CRASHCOURSE_CASES") or ROOT / "cases").resolve()
 NATIVE_DIR = ROOT / "native"

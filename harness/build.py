@@ -13,9 +13,7 @@ built in a private directory and renamed into place, so parallel builders never 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
 import hashlib
 import importlib.machinery
 import json
@@ -30,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cffi
+from cffi import recompiler
 
 from harness import NATIVE_DIR
 from harness.manifest import Case
@@ -166,10 +165,10 @@ def build_module(case: Case, variant: str, profile: str) -> Artifact:
             "static void cc_unbuffer(void) { setvbuf(stdout, NULL, _IONBF, 0); }\n"
             + ('extern "C" int cc_main(void);\n' if case.language == "cpp" else "int cc_main(void);\n")
         )
-        ffi.set_source(name, prelude, source_extension=".cpp" if case.language == "cpp" else ".c")
         glue = tmp / (name + (".cpp" if case.language == "cpp" else ".c"))
-        with contextlib.redirect_stdout(io.StringIO()):  # cffi says 'generating ...' on stdout
-            ffi.emit_c_code(str(glue))
+        # = FFI.set_source + FFI.emit_c_code, minus the 'generating ...' line those print on stdout
+        # (swapping sys.stdout around them is not thread-safe, and builds run in threads).
+        recompiler.make_c_source(ffi, name, prelude, str(glue), verbose=False)
         out = tmp / (name + importlib.machinery.EXTENSION_SUFFIXES[0])
         argv = [
             compiler_for(case), "-shared", "-fPIC", *flags,

@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="children at once (default: CPU count)")
     run.add_argument("--json", action="store_true", help="print one JSON array of run records on stdout")
     run.add_argument("--output", action="store_true", help="with --json: include each run's stdout, stderr and argv")
-    run.add_argument("--strict", action="store_true", help="a skipped run counts as a failure")
+    run.add_argument("--strict", action="store_true", help="a skipped run, or a snapshot that drifted, counts as a failure")
+    run.add_argument("--bless", action="store_true", help="store each run's normalized output as its snapshot")
     _filters(run)
     return p
 
@@ -149,6 +150,7 @@ def cmd_run(args) -> int:
                 progress.update(task, description=f"running · last: {rec.id}")
 
             records = pipeline.run_all(specs, jobs, args.repeat, on_built=built, on_record=done)
+    drifted = _snapshots(records, cases, args.bless, err)
     if args.json:
         print(report.to_json(records, args.output))
     else:
@@ -157,7 +159,30 @@ def cmd_run(args) -> int:
             out.print(line, style="red", markup=False, highlight=False)
         out.print(report.summary_line(records))
     failed = any(not r.ok and (not r.skipped or args.strict) for r in records)
-    return 1 if failed else 0
+    return 1 if failed or (args.strict and drifted) else 0
+
+
+def _snapshots(records, cases, bless: bool, err) -> int:
+    """Bless, or show a readable diff where a run's output drifted from its snapshot. Returns the drift count."""
+    from harness import snapshots
+
+    by_id = {c.id: c for c in cases}
+    drifted = 0
+    for rec in records:
+        if rec.repeat:
+            continue
+        case_dir = by_id[rec.case].path
+        if bless:
+            path = snapshots.bless(case_dir, rec)
+            if path:
+                err.print(f"blessed {path}", style="dim", markup=False, highlight=False)
+            continue
+        diff = snapshots.drift(case_dir, rec)
+        if diff:
+            drifted += 1
+            err.print(f"snapshot drift: {rec.id} (review, then --bless if the change is right)", style="yellow", markup=False)
+            err.print(diff, markup=False, highlight=False)
+    return drifted
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,19 @@ from harness.diagnose.common import Report, strip_params
 ERROR_RE = re.compile(r"^==\d+==ERROR: AddressSanitizer: (.+?)\s*$", re.M)
 ACCESS_RE = re.compile(r"^(READ|WRITE) of size (\d+) at ", re.M)
 SIGNAL_ACCESS_RE = re.compile(r"The signal is caused by a (READ|WRITE) memory access")
-FRAME_RE = re.compile(r"^\s*#(\d+)\s+0x[0-9a-fA-F]+\s+(?:in\s+(.*?))?\s*(?:\s(?:\(|/|\.\./|<)[^\n]*)?$")
+FRAME_RE = re.compile(r"^\s*#(\d+)\s+0x[0-9a-fA-F]+\s*(?:in\s+(.*?))?\s*$")
+# what follows the function name: 'file.c:12', 'file.c:12:5', '(module+0x1f)', '(BuildId: ...)'
+LOCATION_RE = re.compile(r"\s+(?:\S+:\d+(?::\d+)?|\([^()]*\+0x[0-9a-fA-F]+\)|\(BuildId: [0-9a-f]+\))$")
+
+
+def function_of(text: str | None) -> str:
+    """The function name of an ASan/LSan frame's 'in ...' part, without its location or parameters."""
+    if not text:
+        return "??"
+    prev = None
+    while prev != text:  # a frame may carry both '(module+0x..)' and 'file:line'
+        prev, text = text, LOCATION_RE.sub("", text)
+    return strip_params(text) or "??"
 
 SPECIAL = (
     ("attempting double-free", "double-free"),
@@ -39,8 +51,7 @@ def stack_frames(lines: list[str]) -> list[str]:
     for line in lines:
         m = FRAME_RE.match(line)
         if m:
-            name = m.group(2)
-            frames.append(strip_params(name) if name else "??")
+            frames.append(function_of(m.group(2)))
         elif frames and not line.strip():
             break
     return frames

@@ -39,9 +39,9 @@ class AsanLens(Lens):
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         case = spec.case
         if case.language in ("c", "cpp"):
-            argv = python_child("c_module.py", str(artifact.path), artifact.module)
+            argv = python_child("c_module.py", str(artifact.path), artifact.module, faulthandler=False)
         else:
-            argv = python_child("lua_case.py", str(case.source(spec.variant)), "libc")
+            argv = python_child("lua_case.py", str(case.source(spec.variant)), "libc", faulthandler=False)
         env = base_env(spec, workdir)
         limits = limits_for(spec, address_space=False, slow=1.5)
         env["LD_PRELOAD"] = asan_runtime() or ""

@@ -115,8 +115,11 @@ def limits_for(spec: RunSpec, *, address_space: bool = True, core: bool = False,
     )
 
 
-def python_child(script: str, *args: str) -> list[str]:
-    return [sys.executable, "-X", "faulthandler", "-I", "-B", str(CHILDREN / script), *args]
+def python_child(script: str, *args: str, faulthandler: bool = True) -> list[str]:
+    """argv for a Python child. Under a sanitizer, faulthandler stays off: it would catch SIGSEGV first and
+    re-raise it from its own handler, and the sanitizer would then report that raise, not the real fault."""
+    fh = ["-X", "faulthandler"] if faulthandler else []
+    return [sys.executable, *fh, "-I", "-B", str(CHILDREN / script), *args]
 
 
 def python_then_gdb_stacks(proc, cwd):

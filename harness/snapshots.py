@@ -1,0 +1,135 @@
+"""Blessed snapshots: each run's output, normalized, stored beside its case.
+
+    cases/<id>/snapshots/<machine key>/<variant>.<lens>.<profile>.txt
+
+Addresses, pids, thread ids, paths, timings and build ids are scrubbed, so the file changes only
+when what the run *says* changes. The machine key (arch, libc, compiler) keeps another machine's
+output from failing here: a run compares only against snapshots of its own key, and a missing one
+is reported as such, not as a failure. `crashcourse run --bless` writes them; review the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+import sysconfig
+from pathlib import Path
+
+from harness import ROOT, machine
+from harness.build import cache_root
+from harness.pipeline import RunRecord
+from harness.report import describe
+
+MAX_LINES = 400
+
+
+def machine_key() -> str:
+    f = machine.facts()
+    libc = f["libc"].replace("glibc-", "glibc")
+    return f"{f['arch']}-{libc}-{f['compiler']}"
+
+
+def path_for(case_dir: Path, rec: RunRecord, key: str | None = None) -> Path:
+    return case_dir / "snapshots" / (key or machine_key()) / f"{rec.variant}.{rec.lens}.{rec.profile}.txt"
+
+
+def _path_rules() -> list[tuple[str, str]]:
+    rules = [
+        (str(cache_root()), "<cache>"),
+        (sysconfig.get_paths()["purelib"], "<site-packages>"),
+        (sysconfig.get_paths()["stdlib"], "<stdlib>"),
+        (str(ROOT), "<root>"),
+        (sys.prefix, "<python>"),
+        (os.path.expanduser("~"), "~"),
+    ]
+    return sorted(((a, b) for a, b in rules if a and a != "/"), key=lambda r: -len(r[0]))
+
+
+SCRUB: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"/tmp/crashcourse-[\w-]+"), "<tmp>"),
+    (re.compile(r"/(?:root|home/\w+)/\.pyenv/versions/[\d.]+"), "<python>"),
+    (re.compile(r"/[^\s\"'()]*?/(?:site|dist)-packages"), "<site-packages>"),
+    (re.compile(r"<cache>/build/[0-9a-f]{20}"), "<cache>/build/<hash>"),
+    (re.compile(r"_cc_[a-z0-9_]+?_(bug|fixed)_(O0|O2|asan|tsan)"), r"_cc_<case>_\1_\2"),
+    (re.compile(r"==\d+=="), "==PID=="),
+    (re.compile(r"\b(pid|PID|tid)[= ]\d+"), r"\1=PID"),
+    (re.compile(r"\[pid\s+\d+\]"), "[pid PID]"),
+    (re.compile(r"\bLWP \d+"), "LWP N"),
+    (re.compile(r"\bThread 0x[0-9a-fA-F]+"), "Thread 0xTHREAD"),
+    (re.compile(r"0x[0-9a-fA-F]{4,}"), "0xADDR"),
+    (re.compile(r"\+0x[0-9a-fA-F]+\)"), "+0xOFF)"),
+    (re.compile(r"BuildId: [0-9a-f]+"), "BuildId: ID"),
+    (re.compile(r"\b\d+\.\d+ ?s\b"), "N.Ns"),
+    (re.compile(r"\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"), "DATE"),
+    (re.compile(r"(Copyright \(C\) )[\d-]+"), r"\1YEARS"),
+    (re.compile(r"core\.\d+"), "core.PID"),
+    (re.compile(r"(task|Task)-\d+"), r"\1-N"),
+]
+
+
+def normalize(text: str) -> str:
+    for path, token in _path_rules():
+        text = text.replace(path, token)
+    for pattern, repl in SCRUB:
+        text = pattern.sub(repl, text)
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    if len(lines) > MAX_LINES:
+        lines = lines[: MAX_LINES // 2] + [f"[... {len(lines) - MAX_LINES} lines cut ...]"] + lines[-MAX_LINES // 2 :]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def render(rec: RunRecord) -> str:
+    head = [
+        f"# crashcourse snapshot: {rec.case} · {rec.variant} · {rec.lens}@{rec.profile}",
+        f"# observed: {describe(rec.observed)}",
+    ]
+    if rec.observed.get("message"):
+        head.append(f"# message: {rec.observed['message']}")
+    if rec.observed.get("frames"):
+        head.append("# frames: " + " < ".join(rec.observed["frames"][:12]))
+    body = ""
+    if rec.stderr.strip():
+        body += "--- stderr ---\n" + rec.stderr
+    if rec.stdout.strip():
+        body += ("\n" if body else "") + "--- stdout ---\n" + rec.stdout
+    return normalize("\n".join(head) + "\n" + body)
+
+
+def bless(case_dir: Path, rec: RunRecord) -> Path | None:
+    if rec.skipped:
+        return None
+    path = path_for(case_dir, rec)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(render(rec), encoding="utf-8")
+    os.replace(tmp, path)  # never half-written
+    return path
+
+
+def drift(case_dir: Path, rec: RunRecord) -> str | None:
+    """A unified diff against the blessed snapshot for this machine; None when equal or there is none."""
+    if rec.skipped:
+        return None
+    path = path_for(case_dir, rec)
+    if not path.exists():
+        return None
+    old = path.read_text(encoding="utf-8")
+    new = render(rec)
+    if old == new:
+        return None
+    return "".join(
+        difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path), "this run", n=2)
+    )
+
+
+def stored(case_dir: Path) -> dict[str, dict[str, str]]:
+    """{machine key: {'<variant>.<lens>.<profile>': text}} for the site."""
+    out: dict[str, dict[str, str]] = {}
+    root = case_dir / "snapshots"
+    if not root.is_dir():
+        return out
+    for keydir in sorted(p for p in root.iterdir() if p.is_dir()):
+        out[keydir.name] = {p.stem: p.read_text(encoding="utf-8") for p in sorted(keydir.glob("*.txt"))}
+    return out

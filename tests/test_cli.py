@@ -1,0 +1,129 @@
+"""The CLI contract: exit statuses, one-line errors, the JSON shapes, the cache, and no leftovers."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_CASES, ROOT, run_cli
+
+RECORD_KEYS = {"case", "variant", "lens", "profile", "repeat", "ok", "skipped", "expected", "observed", "mismatches", "duration_s"}
+OBSERVED_KEYS = {"signal", "exit_code", "timed_out", "kind", "access", "size", "frames", "message"}
+
+
+def _leftovers(tmpdir: Path) -> list[str]:
+    return sorted(os.listdir(tmpdir))
+
+
+def _grandchildren() -> list[str]:
+    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [ln for ln in out.splitlines() if "crashcourse-fixture-grandchild" in ln and "ps -ww" not in ln]
+
+
+def test_unknown_case_is_one_line_exit_2(cli):
+    r = cli("run", "no-such-case")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "unknown case 'no-such-case'" in r.stderr
+
+
+def test_unknown_lens_is_one_line_exit_2(cli):
+    r = cli("run", "fx-null", "--lens", "xray")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "unknown lens 'xray'" in r.stderr
+
+
+def test_bad_option_is_one_line_exit_2(cli):
+    r = cli("run", "--repeat", "zero")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+
+
+def test_malformed_manifest_names_file_and_field_and_runs_nothing(cli, tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURE_CASES / "fx-null", cases / "fx-null")
+    toml = cases / "fx-null" / "case.toml"
+    toml.write_text(toml.read_text().replace('signal = "SIGSEGV"', 'signal = "SEGFAULT"'))
+    (tmp_path / "t").mkdir()
+    r = cli("run", cases=cases, cache=tmp_path / "cache", tmpdir=tmp_path / "t")
+    assert r.returncode == 2 and r.stdout == ""
+    assert str(toml) in r.stderr and "expect[0].signal" in r.stderr
+    assert r.stderr.count("\n") == 1
+    assert not (tmp_path / "cache").exists(), "nothing may be built for a malformed corpus"
+    assert _leftovers(tmp_path / "t") == []
+
+
+def test_list_json_contract(cli):
+    r = cli("list", "--json")
+    assert r.returncode == 0, r.stderr
+    cases = json.loads(r.stdout)
+    assert {c["id"] for c in cases} == {"fx-null", "fx-hang"}
+    for c in cases:
+        assert {"id", "title", "language", "tags", "lenses"} <= set(c)
+
+
+def test_run_json_contract_and_cache(cli, tmp_path):
+    r = cli("run", "fx-null", "--json", cache=tmp_path)
+    assert r.returncode == 0, r.stderr
+    records = json.loads(r.stdout)
+    assert len(records) == 4  # bug + fixed under plain and asan
+    for rec in records:
+        assert RECORD_KEYS <= set(rec)
+        assert OBSERVED_KEYS <= set(rec["observed"])
+        assert rec["variant"] in ("bug", "fixed") and rec["ok"] is True and rec["skipped"] is False
+    bug_plain = next(x for x in records if x["variant"] == "bug" and x["lens"] == "plain")
+    assert bug_plain["observed"]["signal"] == "SIGSEGV"
+    bug_asan = next(x for x in records if x["variant"] == "bug" and x["lens"] == "asan")
+    assert bug_asan["observed"]["kind"] == "SEGV" and bug_asan["observed"]["access"] == "WRITE"
+    assert "cc_main" in bug_asan["observed"]["frames"]
+    fixed = [x for x in records if x["variant"] == "fixed"]
+    assert all(x["observed"]["signal"] is None and x["observed"]["kind"] is None for x in fixed)
+    assert "4 compiled, 0 from cache" in r.stderr
+    again = cli("run", "fx-null", "--json", cache=tmp_path)
+    assert "0 compiled, 4 from cache" in again.stderr, "a second run must compile nothing"
+
+
+def test_mismatch_exits_1_and_says_what_differed(cli, tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(FIXTURE_CASES / "fx-null", cases / "fx-null")
+    toml = cases / "fx-null" / "case.toml"
+    toml.write_text(toml.read_text().replace('signal = "SIGSEGV"', 'signal = "SIGBUS"'))
+    r = cli("run", "--lens", "plain", cases=cases)
+    assert r.returncode == 1
+    assert "signal: expected 'SIGBUS', observed 'SIGSEGV'" in r.stdout
+
+
+@pytest.mark.xdist_group("fx-hang")
+def test_hang_is_killed_with_its_whole_group_and_nothing_is_left(cli, tmp_path):
+    r = cli("run", "fx-hang", "--json", tmpdir=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    bug = next(x for x in json.loads(r.stdout) if x["variant"] == "bug")
+    assert bug["observed"]["kind"] == "deadlock" and bug["observed"]["timed_out"] is True
+    assert _grandchildren() == []
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.xdist_group("fx-hang")
+def test_ctrl_c_kills_children_and_removes_temp_dirs(tmp_path):
+    env = dict(os.environ, CRASHCOURSE_CASES=str(FIXTURE_CASES), NO_COLOR="1", TMPDIR=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-m", "harness", "run", "fx-hang", "--variant", "bug"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not _grandchildren():
+        time.sleep(0.05)
+    if not _grandchildren():
+        proc.kill()
+        raise AssertionError("the hanging child never started: " + "".join(proc.communicate()))
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    time.sleep(0.2)
+    assert _grandchildren() == []
+    assert _leftovers(tmp_path) == []
+    assert not list(Path(ROOT).glob("core*"))
