@@ -33,7 +33,7 @@ from cffi import recompiler
 from harness import NATIVE_DIR
 from harness.manifest import Case
 
-BUILD_RECIPE_VERSION = "1"
+BUILD_RECIPE_VERSION = "2"
 
 PROFILE_FLAGS: dict[str, list[str]] = {
     "O0": ["-O0", "-g", "-fno-omit-frame-pointer"],
@@ -93,7 +93,7 @@ def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) ->
         "cffi": cffi.__version__,
         "flags": flags,
         "profile": profile,
-        "name": src.name,
+        "source": str(src.resolve()),  # the path ends up in debug info and sanitizer frames
     }
     h.update(json.dumps(parts, sort_keys=True).encode())
     h.update(src.read_bytes())
@@ -114,6 +114,11 @@ def _flags(case: Case, profile: str) -> list[str]:
 
 def _link_flags(case: Case, profile: str) -> list[str]:
     return case.build.get("ldflags", []) + [f"-l{lib}" for lib in case.build.get("libs", [])]
+
+
+def _prefix_map(tmp: Path) -> str:
+    """Debug info names the final cache dir, not the private dir the artifact was built in."""
+    return f"-ffile-prefix-map={tmp}={cache_root() / 'build' / tmp.name.split('-')[0].lstrip('.')}"
 
 
 def _cached(key: str, make) -> Path:
@@ -171,7 +176,7 @@ def build_module(case: Case, variant: str, profile: str) -> Artifact:
         recompiler.make_c_source(ffi, name, prelude, str(glue), verbose=False)
         out = tmp / (name + importlib.machinery.EXTENSION_SUFFIXES[0])
         argv = [
-            compiler_for(case), "-shared", "-fPIC", *flags,
+            compiler_for(case), "-shared", "-fPIC", *flags, _prefix_map(tmp),
             "-I" + sysconfig.get_paths()["include"],
             str(glue), str(src), *map(str, _extra_sources(case)),
             "-o", str(out), *_link_flags(case, profile),
@@ -191,7 +196,7 @@ def build_exe(case: Case, variant: str, profile: str) -> Artifact:
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
         argv = [
-            compiler_for(case), *flags, str(src), str(NATIVE_DIR / "main.c"),
+            compiler_for(case), *flags, _prefix_map(tmp), str(src), str(NATIVE_DIR / "main.c"),
             *map(str, _extra_sources(case)), "-o", str(tmp / name), *_link_flags(case, profile),
         ]  # fmt: skip
         log = _compile(argv, f"{case.id} {variant} ({profile} executable)", tmp)

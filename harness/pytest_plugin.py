@@ -20,6 +20,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("crashcourse")
     group.addoption("--cc-lens", action="append", default=None, help="crashcourse: only runs under this lens")
     group.addoption("--cc-repeat", type=int, default=1, help="crashcourse: run each case this many times")
+    group.addoption("--cc-no-skip", action="store_true", help="crashcourse: a skipped run (missing tool) fails")
 
 
 def pytest_configure(config):
@@ -76,6 +77,8 @@ class CaseRun(pytest.Item):
         self.record = rec
         self.user_properties.append(("record", rec.as_json()))
         if rec.skipped:
+            if self.config.getoption("--cc-no-skip"):
+                pytest.fail(f"skipped, but --cc-no-skip is on: {rec.skipped}", pytrace=False)
             pytest.skip(str(rec.skipped))
         if not rec.ok:
             raise CaseRunFailed(rec)

@@ -393,15 +393,15 @@ def render_index(cases: list[Case]) -> str:
 
 
 def _facts(case: Case) -> str:
-    rows = [
-        ("case", code(case.id)),
-        ("language", LANGUAGE_NAMES.get(case.language, case.language)),
-        ("shows", " · ".join(code(s) for s in shows(case))),
-        ("lenses", ", ".join(f"[{lens}](#lens-{lens})" for lens in case.lenses)),
-        ("tags", ", ".join(case.tags)),
-        ("incident", _incident_link(case)),
+    cols = ["language", "shows", "lenses", "tags", "incident"]
+    vals = [
+        LANGUAGE_NAMES.get(case.language, case.language),
+        " · ".join(code(s) for s in shows(case)),
+        ", ".join(f"[{lens}](#lens-{lens})" for lens in case.lenses),
+        ", ".join(case.tags),
+        _incident_link(case),
     ]
-    return "| | |\n|---|---|\n" + "\n".join(f"| **{k}** | {v} |" for k, v in rows) + "\n"
+    return "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n| " + " | ".join(vals) + " |\n"
 
 
 def _story(case: Case) -> str:
@@ -496,11 +496,17 @@ def _run_block(case: Case, variant: str, lens: str, profile: str, snapshots: dic
     return "\n".join(out)
 
 
+def _lens_description(lens: str) -> str:
+    from harness.lenses import LENSES
+
+    return getattr(LENSES.get(lens), "description", "") or lens
+
+
 def _lens_tabs(case: Case, snapshots: dict) -> str:
     out = []
     for lens in case.lenses:
         parts = []
-        parts.append(f'<a id="lens-{lens}"></a>\n')
+        parts.append(f'**{lens}** · {_lens_description(lens)}\n{{ #lens-{lens} .cc-lens-head }}\n')
         if case.explain.get(lens):
             parts.append(f'!!! tip "What to look at"\n    {case.explain[lens]}\n')
         for profile in case.profiles_for(lens):
@@ -510,42 +516,48 @@ def _lens_tabs(case: Case, snapshots: dict) -> str:
     return "\n".join(out)
 
 
-def _checks(checks: dict) -> str:
+SUMMARISED = {"signal", "kind", "access", "size", "metrics", "timed_out"}
+
+
+def _checks(checks: dict, skip: set[str] = frozenset()) -> str:
+    """The checks of an expectation as inline code, one per line; `skip` those already summarised."""
     bits = []
     for k, v in checks.items():
+        if k in skip:
+            continue
         if isinstance(v, list):
             v = ", ".join(str(x) for x in v) if k == "frames" else " ; ".join(str(x) for x in v)
         elif isinstance(v, dict):
             v = ", ".join(f"{a} {b}" for a, b in v.items())
         elif isinstance(v, bool):
             v = str(v).lower()
-        bits.append(code(f"{k} = {v}"))
+        bits.append(code(f"{k}: {v}"))
     return "<br>".join(cell(b) for b in bits)
 
 
 def _expectations(case: Case) -> str:
-    out = ["Each bug run is compared with the most specific expectation that matches the machine; "
+    out = ["Each run is compared with the most specific expectation that matches the machine; "
            "a run whose expectations all have a `when` that does not match is skipped, never passed.\n",
-           "| variant | lens | profile | expected | checks | when | note |",
+           "| variant | lens | profile | expected | also checked | when | note |",
            "|---|---|---|---|---|---|---|"]  # fmt: skip
     for e in case.expectations:
-        when = ", ".join(f"{k}={v}" for k, v in e.when.items()) or "any machine"
+        when = "<br>".join(code(f"{k}={v}") for k, v in e.when.items()) or "any machine"
         out.append("| " + " | ".join([
-            e.variant, e.lens, e.profile or "all", cell(describe_expected(e.checks)), _checks(e.checks),
-            cell(when), cell(e.note),
+            e.variant, e.lens, e.profile or "all", cell(describe_expected(e.checks)),
+            _checks(e.checks, SUMMARISED), cell(when), cell(e.note),
         ]) + " |")  # fmt: skip
     explicit_fixed = {e.lens for e in case.expectations if e.variant == "fixed"}
     rest = [lens for lens in case.lenses if lens not in explicit_fixed]
     if rest:
-        out.append("| fixed | " + ", ".join(rest) + " | all | clean | " + _checks(CLEAN)
+        out.append("| fixed | " + ", ".join(rest) + " | all | clean | " + _checks(CLEAN, SUMMARISED)
                    + " | any machine | implied: the fixed twin runs clean |")  # fmt: skip
     return "\n".join(out) + "\n"
 
 
 def _try_it(case: Case) -> str:
-    cmds = commands(case)
-    width = max(len(c) for c, _ in cmds)
-    lines = [f"{c.ljust(width)}   # {why}" for c, why in cmds]
+    lines = []
+    for c, why in commands(case):
+        lines += [f"# {why}", c, ""]
     return ("From a checkout, after `pip install -e .`:\n\n" + fence("\n".join(lines), "bash")
             + f"\nOr through nox: `nox -s cases -- {case.id}`.\n")  # fmt: skip
 

@@ -51,7 +51,7 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"/tmp/crashcourse-[\w-]+"), "<tmp>"),
     (re.compile(r"/(?:root|home/\w+)/\.pyenv/versions/[\d.]+"), "<python>"),
     (re.compile(r"/[^\s\"'()]*?/(?:site|dist)-packages"), "<site-packages>"),
-    (re.compile(r"<cache>/build/[0-9a-f]{20}"), "<cache>/build/<hash>"),
+    (re.compile(r"<cache>/build/\.?[0-9a-f]{20}(?:-\w+)?"), "<cache>/build/<hash>"),
     (re.compile(r"_cc_[a-z0-9_]+?_(bug|fixed)_(O0|O2|asan|tsan)"), r"_cc_<case>_\1_\2"),
     (re.compile(r"==\d+=="), "==PID=="),
     (re.compile(r"\b(pid|PID|tid)[= ]\d+"), r"\1=PID"),

@@ -27,11 +27,18 @@ def metrics(text: str) -> dict[str, float]:
 
 
 def first_report(text: str) -> Report | None:
+    """The first report that names a kind; failing that, the first report (frames and words, no kind)."""
+    fallback = None
     for parser in (asan.parse, tsan.parse, valgrind.parse, glibc.parse, python.parse):
         report = parser(text)
-        if report is not None:
+        if report is None:
+            continue
+        if report.kind is not None:
+            if fallback is not None and not report.frames:
+                report.frames = fallback.frames  # e.g. glibc names the abort, valgrind saw the stack
             return report
-    return None
+        fallback = fallback or report
+    return fallback
 
 
 def diagnose(result: ChildResult) -> Observation:
@@ -59,8 +66,6 @@ def diagnose(result: ChildResult) -> Observation:
     if report is not None:
         obs.kind, obs.access, obs.size = report.kind, report.access, report.size
         obs.frames, obs.message, obs.tool = report.frames, report.message, report.tool
-        if report.tool == "python" and report.kind is None:
-            obs.frames = report.frames  # a fatal-error dump: frames only, the signal is the diagnosis
     return obs
 
 

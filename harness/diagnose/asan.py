@@ -15,7 +15,7 @@ from harness.diagnose.common import Report, strip_params
 ERROR_RE = re.compile(r"^==\d+==ERROR: AddressSanitizer: (.+?)\s*$", re.M)
 ACCESS_RE = re.compile(r"^(READ|WRITE) of size (\d+) at ", re.M)
 SIGNAL_ACCESS_RE = re.compile(r"The signal is caused by a (READ|WRITE) memory access")
-FRAME_RE = re.compile(r"^\s*#(\d+)\s+0x[0-9a-fA-F]+\s*(?:in\s+(.*?))?\s*$")
+FRAME_RE = re.compile(r"^\s*#(\d+)\s+0x[0-9a-fA-F]+(?:\s+in\s+(.*?)|\s+\(.*\))?\s*$")
 # what follows the function name: 'file.c:12', 'file.c:12:5', '(module+0x1f)', '(BuildId: ...)'
 LOCATION_RE = re.compile(r"\s+(?:\S+:\d+(?::\d+)?|\([^()]*\+0x[0-9a-fA-F]+\)|\(BuildId: [0-9a-f]+\))$")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -17,7 +18,7 @@ class Report:
 
 def strip_params(name: str) -> str:
     """'Base::Base()' -> 'Base::Base'; 'foo(int, char)' -> 'foo'; a plain C name is unchanged."""
-    name = name.strip()
+    name = re.sub(r"(?:\s+(?:const|volatile)|\s*&&?)+$", "", name.strip())
     if not name.endswith(")") or "(" not in name:
         return name
     depth = 0

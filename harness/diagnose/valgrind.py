@@ -39,7 +39,17 @@ def parse(text: str) -> Report | None:
             if not m:
                 continue
             if kind == "signal":
-                break  # the crash itself: the signal field says it; keep looking for an error before it
+                # No memcheck error came first: the crash itself. The signal field names it; keep its
+                # one-line description ("Integer divide by zero at address ...") and its stack.
+                rest = lines[i + 1:]
+                desc = rest[0].strip() if rest and not FRAME_RE.match(rest[0]) else ""
+                frames = []
+                for fl in rest[1 if desc else 0:]:
+                    fm = FRAME_RE.match(fl)
+                    if not fm:
+                        break
+                    frames.append(strip_params(fm.group(1)))
+                return Report("valgrind", None, desc or line.strip(), frames=frames)
             size = int(m.group(1)) if m.groups() and m.group(1) and m.group(1).isdigit() else None
             frames = []
             for fl in lines[i + 1:]:

@@ -154,24 +154,62 @@ class StraceLens(ExeLens):
 
 
 MMAP_RE = re.compile(r"\bmmap\((?:NULL|0x[0-9a-f]+), (\d+),")
+MMAP_ANON_RE = re.compile(r"\bmmap\((?:NULL|0x[0-9a-f]+), (\d+), [^,]+, [^,]*MAP_ANONYMOUS[^,]*, -1, 0\)\s+= 0x")
 BRK_RE = re.compile(r"\bbrk\((0x[0-9a-f]+)\)\s+= (0x[0-9a-f]+)")
+BRK_QUERY_RE = re.compile(r"\bbrk\(NULL\)\s+= (0x[0-9a-f]+)")
 CALL_RE = re.compile(r"^(?:\[pid\s+\d+\] |\d+\s+)?(\w+)\(", re.M)
+PID_PREFIX_RE = re.compile(r"^(?:\[pid\s+\d+\] |\d+\s+)")
 
 
 def syscall_metrics(text: str) -> dict[str, int]:
+    """Counts from an `strace -f` log: syscall.<name> per call, plus what the heap did.
+
+    mmap_1mib / mmap_ge_1mib: mmaps of exactly / at least 1 MiB (any kind); mmap_anon, mmap_anon_kib:
+    successful anonymous mmaps (where malloc gets memory when it does not use brk), count and total KiB;
+    brk_failed: brk() calls that left the break where it was (e.g. a mapping in the way); brk_ok and
+    brk_grew_kib: brk() calls that moved the break, and how far it grew in total.
+    """
     counts = collections.Counter(CALL_RE.findall(text))
     out = {f"syscall.{name}": n for name, n in counts.items()}
     sizes = [int(s) for s in MMAP_RE.findall(text)]
     out["mmap_1mib"] = sum(1 for s in sizes if s == 1 << 20)
     out["mmap_ge_1mib"] = sum(1 for s in sizes if s >= 1 << 20)
-    out["brk_failed"] = sum(1 for m in BRK_RE.finditer(text) if m.group(1) != m.group(2))
+    anon = [int(s) for s in MMAP_ANON_RE.findall(text)]
+    out["mmap_anon"] = len(anon)
+    out["mmap_anon_kib"] = sum(anon) >> 10
+    failed = ok = 0
+    grew = 0
+    for m in BRK_RE.finditer(text):
+        asked, got = int(m.group(1), 16), int(m.group(2), 16)
+        if asked != got:
+            failed += 1
+        else:
+            ok += 1
+    # growth of the break: from the first brk(NULL) answer to the highest break a brk() call returned
+    first = BRK_QUERY_RE.search(text)
+    tops = [int(m.group(2), 16) for m in BRK_RE.finditer(text)]
+    if first and tops:
+        grew = max(0, max(tops) - int(first.group(1), 16))
+    out["brk_failed"] = failed
+    out["brk_ok"] = ok
+    out["brk_grew_kib"] = grew >> 10
     return out
 
 
 def summarize_strace(text: str) -> str:
     counts = collections.Counter(CALL_RE.findall(text))
     lines = [f"{n:8d}  {name}" for name, n in counts.most_common(15)]
-    return "syscall counts (strace -f):\n" + "\n".join(lines)
+    out = "syscall counts (strace -f):\n" + "\n".join(lines)
+    # The first failed brk() and the call that followed it: usually malloc's mmap fallback.
+    log = text.splitlines()
+    for i, line in enumerate(log):
+        m = BRK_RE.search(line)
+        if m and m.group(1) != m.group(2):
+            n = sum(1 for mm in BRK_RE.finditer(text) if mm.group(1) != mm.group(2))
+            out += f"\n\nfirst of {n} failed brk() calls (the break did not move), and the next call:\n"
+            out += "\n".join(PID_PREFIX_RE.sub("", ln) for ln in log[i:i + 2])  # pids differ run to run
+            break
+    return out
 
 
 class TsanLens(ExeLens):

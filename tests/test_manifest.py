@@ -1,0 +1,92 @@
+"""The manifest loader: a valid case loads; every malformed one names the file and the field."""
+
+import shutil
+
+import pytest
+
+from conftest import FIXTURE_CASES
+from harness import machine
+from harness.errors import ManifestError
+from harness.manifest import load_case
+
+
+@pytest.fixture
+def case_dir(tmp_path):
+    d = tmp_path / "fx-null"
+    shutil.copytree(FIXTURE_CASES / "fx-null", d)
+    return d
+
+
+def edit(d, old, new):
+    p = d / "case.toml"
+    text = p.read_text()
+    assert old in text, old
+    p.write_text(text.replace(old, new))
+
+
+def test_fixture_loads_and_plans_runs(case_dir):
+    case = load_case(case_dir)
+    assert [s.id for s in case.runs()] == [
+        "fx-null[bug-plain-O0]", "fx-null[fixed-plain-O0]", "fx-null[bug-asan-asan]", "fx-null[fixed-asan-asan]",
+    ]  # fmt: skip
+    fixed = case.runs(lenses=["plain"], variants=["fixed"])[0]
+    exp, why = case.expectation_for(fixed)
+    assert exp.default and exp.checks == {"signal": "none", "exit_code": 0, "timed_out": False, "kind": "none"}
+
+
+@pytest.mark.parametrize(
+    "old,new,field",
+    [
+        ('id = "fx-null"', 'id = "other"', "id"),
+        ('language = "c"', 'language = "rust"', "language"),
+        ('lenses = ["plain", "asan"]', 'lenses = ["plain", "xray"]', "lenses[1]"),
+        ('lenses = ["plain", "asan"]', "lenses = []", "lenses"),
+        ('bug = "repro.c"', 'bug = "missing.c"', "variants.bug"),
+        ('signal = "SIGSEGV"', 'signal = "segv"', "expect[0].signal"),
+        ('signal = "SIGSEGV"', "signal = 11", "expect[0].signal"),
+        ('signal = "SIGSEGV"', 'sigal = "SIGSEGV"', "expect[0].sigal"),
+        ('lens = "plain"', 'lens = "gdb"', "expect[0].lens"),
+        ('kind = "SEGV"', 'kind = "SEGV"\nmetrics = { x = "about 5" }', "expect[1].metrics.x"),
+        ('title = "Fixture: NULL store"', 'titel = "x"', "titel"),
+        ('url = "https://example.invalid/fixture"', "", "incident.url"),
+        ('[[expect]]\nlens = "plain"\nsignal = "SIGSEGV"\n', "", "expect"),
+        ('frames = ["cc_main"]', 'frames = ["cc_main"]\nstderr = ["(unclosed"]', "expect[1].stderr[0]"),
+        ('[[expect]]\nlens = "plain"', '[[expect]]\nwhen = { planet = "mars" }\nlens = "plain"', "expect[0].when.planet"),
+    ],
+)
+def test_errors_name_file_and_field(case_dir, old, new, field):
+    edit(case_dir, old, new)
+    with pytest.raises(ManifestError) as info:
+        load_case(case_dir)
+    assert info.value.field == field
+    assert str(case_dir / "case.toml") in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_toml_names_the_file(case_dir):
+    (case_dir / "case.toml").write_text("id = ")
+    with pytest.raises(ManifestError, match="not valid TOML"):
+        load_case(case_dir)
+
+
+def test_when_condition_that_does_not_match_skips_with_reason(case_dir):
+    edit(case_dir, '[[expect]]\nlens = "plain"', '[[expect]]\nwhen = { arch = "riscv64" }\nlens = "plain"')
+    case = load_case(case_dir)
+    exp, why = case.expectation_for(case.runs(lenses=["plain"], variants=["bug"])[0])
+    assert exp is None and "riscv64" in why and machine.facts()["arch"] in why
+
+
+def test_explicit_profile_beats_general(case_dir):
+    edit(case_dir, 'lenses = ["plain", "asan"]', 'lenses = ["plain", "asan"]\n\n[profiles]\nplain = ["O0", "O2"]')
+    edit(case_dir, '[[expect]]\nlens = "asan"', '[[expect]]\nlens = "plain"\nprofile = "O2"\nsignal = "SIGILL"\n\n[[expect]]\nlens = "asan"')
+    case = load_case(case_dir)
+    o0, o2 = case.runs(lenses=["plain"], variants=["bug"])
+    assert case.expectation_for(o0)[0].checks["signal"] == "SIGSEGV"
+    assert case.expectation_for(o2)[0].checks["signal"] == "SIGILL"
+
+
+def test_machine_matching():
+    here = machine.facts()
+    assert machine.matches({"arch": here["arch"]})
+    assert not machine.matches({"arch": "not-" + here["arch"]})
+    assert machine.matches({"compiler": "re:.*"})

@@ -1,0 +1,346 @@
+"""The case site: harness/site.py's rendering (unit tests), and the built site in headless Chromium.
+
+The browser tests build the site with `mkdocs build --strict` into a temp dir, serve it on 127.0.0.1
+and load pages in Chromium (`--dump-dom`, `--screenshot`). Screenshots go to $CRASHCOURSE_ARTIFACTS
+(or a temp dir); their paths are printed. Without mkdocs (pip install -e '.[docs]') or Chromium
+(apt-get install -y chromium) those tests are skipped, saying which.
+
+They run against tests/fixtures/site/cases (three small cases with real, blessed snapshots); the test
+for the corpus page `luajit-ffi-copy-off-by-one` is skipped until that case's ASan snapshot is blessed
+and the corpus loads.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from harness import site
+from harness.discover import load_all
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_CASES = ROOT / "tests" / "fixtures" / "site" / "cases"
+CORPUS_CASE = "luajit-ffi-copy-off-by-one"
+ASAN_TEXT = "AddressSanitizer: heap-buffer-overflow"
+
+
+@pytest.fixture(scope="module")
+def fx_cases():
+    return {c.id: c for c in load_all(SITE_CASES)}
+
+
+# ---------------------------------------------------------------------------------------------
+# unit tests: harness/site.py
+
+
+def test_marked_lines_finds_comment_markers_in_every_language():
+    c = "int a;\nfree(s);   // BUG: second free\n/* BUG: block comment */\nx = 1; /* FIX: not a bug marker */\n"
+    assert site.marked_lines(c) == [2, 3]
+    assert site.marked_lines(c, "FIX") == [4]
+    assert site.marked_lines("local x\nreturn t.a -- BUG: t is nil\n") == [2]
+    assert site.marked_lines("with lock:  # BUG: held across await\n") == [1]
+
+
+def test_marked_lines_ignores_a_marker_quoted_in_prose():
+    text = "# The bug: the line marked `# BUG:`; its twin uses anyio.Lock.\nx = 1  # BUG: real\n"
+    assert site.marked_lines(text) == [2]
+    assert site.marked_lines("no markers here\nBUG: without a comment\n") == []
+
+
+def test_source_block_carries_hl_lines_and_title():
+    block = site.source_block("a\nb\nc\n", "c", "repro.c", [2, 3])
+    first = block.splitlines()[0]
+    assert first.startswith("```c ")
+    assert 'hl_lines="2 3"' in first and 'title="repro.c"' in first and 'linenums="1"' in first
+    assert "hl_lines" not in site.source_block("a\n", "lua", "repro.lua", [])
+
+
+def test_fixture_page_highlights_the_bug_line(fx_cases):
+    case = fx_cases["fx-heap-overflow"]
+    want = site.marked_lines(case.source("bug").read_text())
+    assert want == [15]
+    assert 'hl_lines="15"' in site.render_case(case)
+
+
+def test_unified_diff_is_a_real_diff():
+    old, new = "a\nb\nc\n", "a\nB\nc\n"
+    d = site.unified_diff(old, new, "repro.c", "fixed.c")
+    assert d.splitlines()[:3] == ["--- repro.c", "+++ fixed.c", "@@ -1,3 +1,3 @@"]
+    assert "-b" in d.splitlines() and "+B" in d.splitlines()
+    assert site.unified_diff(old, old, "x", "y") == ""
+    assert "\\ No newline at end of file" in site.unified_diff("a", "b", "x", "y")
+
+
+def test_diff_block_is_fenced_as_diff_and_survives_backticks():
+    block = site.diff_block("x = 1\n", "x = '```'\n", "repro.py", "fixed.py")
+    fence = block.splitlines()[0]
+    assert fence.startswith("````diff")  # longer than the ``` inside
+    assert block.rstrip().endswith("````")
+    assert "identical" in site.diff_block("a\n", "a\n", "x", "y")
+
+
+def test_demote_readme_drops_the_title_and_shifts_headings():
+    md = "# Double free\n\nIntro.\n\n## What happens\n\n```sh\n# a shell comment\n```\n### Deeper\n"
+    out = site.demote_readme(md)
+    assert "# Double free" not in out
+    assert "### What happens" in out and "#### Deeper" in out
+    assert "\n# a shell comment\n" in out  # code untouched
+    # a README without a title keeps its first heading (demoted)
+    assert site.demote_readme("## Only\ntext\n").startswith("### Only")
+
+
+def test_parse_snapshot_and_gdb_backtrace():
+    text = (
+        "# crashcourse snapshot: x · bug · gdb@O0\n# observed: SIGSEGV (core dumped)\n"
+        "# message: boom\n# frames: f < f < main\n--- stderr ---\n"
+        "#0  0xADDR in f (c=0x0) at r.c:9\n9\t    return c->t;\n#0  0xADDR in f (c=0x0) at r.c:9\n"
+        "#1  0xADDR in main () at m.c:17\n--- stdout ---\nhello\n"
+    )
+    snap = site.parse_snapshot(text)
+    assert snap.observed == "SIGSEGV (core dumped)" and snap.message == "boom"
+    assert snap.frames == ["f", "f", "main"]
+    assert snap.stdout == "hello" and snap.stderr.startswith("#0")
+    assert snap.backtrace() == ["#0  0xADDR in f (c=0x0) at r.c:9", "#1  0xADDR in main () at m.c:17"]
+    assert not snap.clean and site.parse_snapshot("# observed: clean (exit 0)\n").clean
+
+
+def test_groups_use_language_and_tags(fx_cases):
+    assert site.group_of(fx_cases["fx-heap-overflow"]) == "memory"
+    assert site.group_of(fx_cases["fx-null-deref"]) == "signals"
+    assert site.group_of(fx_cases["fx-lua-error"]) == "lua"
+    groups = site.grouped(fx_cases.values())
+    assert [g.key for g, _ in groups] == ["memory", "signals", "lua"]  # GROUPS order, empty ones left out
+    index = site.render_index(list(fx_cases.values()))
+    heads = re.findall(r"^### (.+)$", index, re.M)
+    assert heads == ["Memory errors", "Signals", "Lua and LuaJIT"]
+    row = next(ln for ln in index.splitlines() if "fx-heap-overflow" in ln)
+    assert "`heap-buffer-overflow`" in row and "plain, asan" in row and "https://example.invalid/fixture" in row
+
+
+def test_shows_lists_signals_then_kinds(fx_cases):
+    assert site.shows(fx_cases["fx-null-deref"]) == ["SIGSEGV", "invalid-read"]
+    assert site.shows(fx_cases["fx-heap-overflow"]) == ["heap-buffer-overflow"]
+
+
+def test_case_page_shows_real_output_and_never_invents_it(fx_cases, tmp_path):
+    case = fx_cases["fx-null-deref"]
+    page = site.render_case(case)
+    assert '=== "plain"' in page and '=== "gdb"' in page and '=== "valgrind"' in page
+    assert "#1  0xADDR in cc_main () at" in page  # the gdb backtrace, from the snapshot
+    assert "No captured output yet: bug · valgrind@O0" in page  # skipped here: never blessed
+    assert f"crashcourse run {case.id} --lens valgrind --bless" in page
+    assert "arch=riscv64" in page  # the `when` condition, in the table and in the note
+    # with no snapshots at all, every run says so and no output block appears
+    bare = site.render_case(case, snapshots={})
+    assert bare.count("No captured output yet") == 2 * len(case.lenses)
+    assert "captured on" not in bare and "0xADDR" not in bare
+
+
+def test_case_page_commands_exist_in_the_cli(fx_cases):
+    case = fx_cases["fx-heap-overflow"]
+    cmds = [c for c, _ in site.commands(case)]
+    assert f"crashcourse run {case.id}" in cmds and f"crashcourse show {case.id}" in cmds
+    assert f"crashcourse run {case.id} --lens asan" in cmds
+    assert (f"crashcourse run {case.id} --explain" in cmds) == ("--explain" in site._run_flags())
+    assert f"crashcourse run {case.id} --explain" in [c for c, _ in site.commands(case, {"--explain"})]
+
+
+def test_expectations_table_has_when_and_notes(fx_cases):
+    page = site.render_case(fx_cases["fx-heap-overflow"])
+    table = page[page.index("## Expectations") : page.index("## Try it yourself")]
+    assert "| variant | lens | profile | expected | also checked | when | note |" in table
+    assert "the write lands in malloc's slack" in table
+    assert "implied: the fixed twin runs clean" in table
+
+
+def test_nav_lists_every_case_under_its_group(fx_cases):
+    nav = site.nav(list(fx_cases.values()))
+    flat = {title: [p for d in items for p in d.values()] for sec in nav for title, items in sec.items()}
+    assert flat == {
+        "Memory errors": ["cases/fx-heap-overflow/index.md"],
+        "Signals": ["cases/fx-null-deref/index.md"],
+        "Lua and LuaJIT": ["cases/fx-lua-error/index.md"],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# the built site, in a browser
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if p := shutil.which(name):
+            return p
+    return None
+
+
+def _need_docs_tools():
+    missing = [m for m in ("mkdocs", "material", "mkdocs_gen_files") if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"site build needs {', '.join(missing)}: pip install -e '.[docs]'")
+
+
+def _need_chromium() -> str:
+    exe = _chromium()
+    if not exe:
+        pytest.skip("browser test needs Chromium: apt-get update && apt-get install -y chromium")
+    return exe
+
+
+def build_site(cases_dir: Path, out: Path) -> None:
+    env = dict(os.environ, CRASHCOURSE_CASES=str(cases_dir), DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
+    r = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0, f"mkdocs build --strict failed:\n{r.stdout}\n{r.stderr}"
+
+
+class _Server:
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Browser:
+    def __init__(self, exe: str, shots: Path):
+        self.exe, self.shots = exe, shots
+
+    def _run(self, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+        with tempfile.TemporaryDirectory(prefix="cc-chromium-") as profile:
+            argv = [
+                self.exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--hide-scrollbars", f"--user-data-dir={profile}", *args,
+            ]  # fmt: skip
+            return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+
+    def dom(self, url: str) -> str:
+        r = self._run("--virtual-time-budget=5000", "--dump-dom", url)
+        assert r.stdout.strip(), f"chromium printed no DOM for {url}: {r.stderr[-2000:]}"
+        return r.stdout
+
+    def screenshot(self, url: str, name: str, height: int = 2000) -> Path:
+        path = self.shots / name
+        self._run(f"--screenshot={path}", f"--window-size=1280,{height}", "--virtual-time-budget=5000", url)
+        assert path.is_file() and path.stat().st_size > 10_000, f"no screenshot of {url}"
+        print(f"screenshot: {path}")
+        return path
+
+
+@pytest.fixture(scope="module")
+def shots_dir(tmp_path_factory) -> Path:
+    base = os.environ.get("CRASHCOURSE_ARTIFACTS")
+    d = Path(base) / "site-screenshots" if base else tmp_path_factory.mktemp("site-screenshots")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    _need_docs_tools()
+    out = tmp_path_factory.mktemp("site")
+    build_site(SITE_CASES, out)
+    server = _Server(out)
+    yield out, server.url
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser(shots_dir):
+    return Browser(_need_chromium(), shots_dir)
+
+
+def _text(dom: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", dom))
+
+
+def test_search_index_holds_case_text(fixture_site):
+    out, _ = fixture_site
+    index = json.loads((out / "search" / "search_index.json").read_text())
+    text = " ".join(d.get("text", "") + " " + d.get("title", "") for d in index["docs"])
+    assert "fx-heap-overflow" in text or "copy one byte too many" in text
+    assert ASAN_TEXT in text  # captured output is searchable
+    assert any(d["location"].startswith("writing-a-case/") for d in index["docs"])
+
+
+def test_index_page_has_the_case_table(fixture_site, browser):
+    _, url = fixture_site
+    dom = browser.dom(url)
+    assert re.search(r"<th[^>]*>case</th>.*?<th[^>]*>shows</th>", dom, re.S), "no case table header"
+    for cid in ("fx-heap-overflow", "fx-null-deref", "fx-lua-error"):
+        assert f'href="cases/{cid}/"' in dom
+    text = _text(dom)
+    for head in ("Memory errors", "Signals", "Lua and LuaJIT", "nox -s cases", "Write a new case"):
+        assert head in text
+    browser.screenshot(url, "index.png")
+
+
+def test_case_page_shows_captured_asan_output(fixture_site, browser):
+    out, url = fixture_site
+    page = url + "cases/fx-heap-overflow/"
+    text = _text(browser.dom(page))
+    assert ASAN_TEXT in text
+    assert "WRITE of size 11" in text
+    assert "--- repro.c" in text and "+++ fixed.c" in text  # the diff
+    assert "crashcourse run fx-heap-overflow --lens asan" in text
+    browser.screenshot(page, "fx-heap-overflow.png", height=4000)
+
+    # without JavaScript: the same page with its scripts removed keeps `no-js`, and every tab's
+    # content is in the document (site.css shows the blocks one after another; see the screenshot)
+    html_text = (out / "cases" / "fx-heap-overflow" / "index.html").read_text()
+    (out / "cases" / "fx-heap-overflow" / "nojs.html").write_text(re.sub(r"<script\b.*?</script>", "", html_text, flags=re.S))
+    nojs = browser.dom(page + "nojs.html")
+    assert 'class="no-js"' in nojs and ASAN_TEXT in _text(nojs)
+    browser.screenshot(page + "nojs.html", "fx-heap-overflow-nojs.png", height=5000)
+
+
+def test_corpus_case_page_shows_captured_asan_output(browser, tmp_path_factory):
+    _need_docs_tools()
+    from harness.errors import ManifestError
+    from harness.snapshots import stored
+
+    corpus = ROOT / "cases"
+    snaps = stored(corpus / CORPUS_CASE) if (corpus / CORPUS_CASE).is_dir() else {}
+    if not any(ASAN_TEXT in t for runs in snaps.values() for k, t in runs.items() if k.startswith("bug.asan.")):
+        pytest.skip(f"cases/{CORPUS_CASE} has no blessed bug.asan snapshot yet (crashcourse run {CORPUS_CASE} --bless)")
+    try:
+        load_all(corpus)
+    except ManifestError as err:
+        pytest.skip(f"the corpus does not load yet: {err}")
+    out = tmp_path_factory.mktemp("corpus-site")
+    build_site(corpus, out)
+    server = _Server(out)
+    try:
+        page = server.url + f"cases/{CORPUS_CASE}/"
+        assert ASAN_TEXT in _text(browser.dom(page))
+        browser.screenshot(page, f"{CORPUS_CASE}.png", height=4000)
+        browser.screenshot(server.url, "corpus-index.png")
+    finally:
+        server.close()
