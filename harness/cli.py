@@ -43,7 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", action="store_true", help="with --json: include each run's stdout, stderr and argv")
     run.add_argument("--strict", action="store_true", help="a skipped run, or a snapshot that drifted, counts as a failure")
     run.add_argument("--bless", action="store_true", help="store each run's normalized output as its snapshot")
+    run.add_argument("--explain", action="store_true", help="print each run's output beside what to look at in it")
     _filters(run)
+
+    quiz = sub.add_parser("quiz", help="predict each bug's outcome, then see it run")
+    quiz.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
+    quiz.add_argument("--lens", action="append", help="only this lens (default: every lens of each case)")
+    quiz.add_argument("--answers", help="predictions from a JSON/TOML file instead of the keyboard")
+    _filters(quiz)
     return p
 
 
@@ -129,6 +136,8 @@ def cmd_run(args) -> int:
     out = report.console()
     total = len(specs) * args.repeat
 
+    if args.explain:
+        return _run_explained(specs, args, out)
     if args.json or not out.is_terminal:
         records = pipeline.run_all(
             specs, jobs, args.repeat,
@@ -185,11 +194,62 @@ def _snapshots(records, cases, bless: bool, err) -> int:
     return drifted
 
 
+def _run_explained(specs, args, out) -> int:
+    """One run at a time, in order: its output, what to look at, what was observed."""
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from harness import pipeline, report
+
+    failed = False
+    for spec in specs:
+        [rec] = pipeline.run_all([spec], jobs=1)
+        failed |= not rec.ok and not rec.skipped
+        hint = spec.case.explain.get(spec.lens, "(no explanation written for this lens yet)")
+        lines = (rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")).splitlines()
+        if len(lines) > 40:
+            lines = lines[:25] + [f"[... {len(lines) - 35} lines ...]"] + lines[-10:]
+        body = Text("\n".join(lines) or "(no output)")
+        verdict = "skipped: " + str(rec.skipped) if rec.skipped else ("✔ " if rec.ok else "✘ ") + report.describe(rec.observed)
+        out.print(Panel(body, title=escape(rec.id), subtitle=escape(verdict), title_align="left", subtitle_align="left"))
+        out.print(Text("look at: ", style="bold") + Text(hint))
+        for m in rec.mismatches:
+            out.print(Text(f"  {m}", style="red"))
+        out.print()
+    return 1 if failed else 0
+
+
+def cmd_quiz(args) -> int:
+    from harness import pipeline, quiz
+    from harness.report import console
+
+    cases = _select(args)
+    if not cases:
+        raise UsageError("crashcourse quiz: no case matches those filters")
+    specs = [s for c in cases for s in c.runs(lenses=args.lens, variants=["bug"])]
+    answers = quiz.load_answers(args.answers) if args.answers else None
+    if answers is None and not sys.stdin.isatty():
+        raise UsageError("crashcourse quiz: stdin is not a terminal; give predictions with --answers FILE")
+    con = console()
+
+    def ask(spec) -> str:
+        if answers is not None:
+            return answers.get(f"{spec.case.id}:{spec.lens}", answers.get(spec.case.id, ""))
+        return con.input("    your prediction (a signal like SIGSEGV, a kind like heap-buffer-overflow, or clean): ")
+
+    def execute(spec):
+        return pipeline.run_all([spec], jobs=1)[0]
+
+    quiz.run_quiz(specs, ask, execute, lambda s: con.print(s, markup=False, highlight=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         args = build_parser().parse_args(argv)
-        return {"list": cmd_list, "show": cmd_show, "run": cmd_run}[args.command](args)
+        return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz}[args.command](args)
     except UsageError as e:
         print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
         return 2

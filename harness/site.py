@@ -23,7 +23,6 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from harness.manifest import CLEAN, Case, Expectation
 from harness.report import describe_expected
@@ -466,19 +465,26 @@ def _streams(snap: Snapshot, label: str) -> str:
     return "\n".join(out)
 
 
+def _missing(case: Case, lens: str, profile: str, variant: str | None = None) -> str:
+    """Say plainly that a run has no snapshot (variant None: neither the bug nor the fixed twin)."""
+    label = f"{variant} · {lens}@{profile}" if variant else f"{lens}@{profile}, bug and fixed twin"
+    exp = [e for e in case.expectations if e.variant == (variant or "bug") and e.lens == lens and e.profile in (None, profile)]
+    cond = ""
+    if exp and all(e.when for e in exp):
+        cond = (" Its expectations hold only where " + "; or ".join(
+            ", ".join(f"{k}={v}" for k, v in e.when.items()) for e in exp) + ".")  # fmt: skip
+    what = "this run" if variant else "these runs"
+    return (f'!!! warning "No captured output yet: {label}"\n'
+            f"    No snapshot of {what} has been blessed on any machine.{cond} To capture it, run "
+            f"`crashcourse run {case.id} --lens {lens} --bless` and review the new file under "
+            f"`cases/{case.id}/snapshots/`.\n")  # fmt: skip
+
+
 def _run_block(case: Case, variant: str, lens: str, profile: str, snapshots: dict) -> str:
     found = runs_by_key(snapshots, variant, lens, profile)
     label = f"{variant} · {lens}@{profile}"
     if not found:
-        exp = [e for e in case.expectations if e.variant == variant and e.lens == lens and e.profile in (None, profile)]
-        cond = ""
-        if exp and all(e.when for e in exp):
-            cond = (" Its expectations hold only where " + "; or ".join(
-                ", ".join(f"{k}={v}" for k, v in e.when.items()) for e in exp) + ".")  # fmt: skip
-        return (f'!!! warning "No captured output yet: {label}"\n'
-                f"    No snapshot of this run has been blessed on any machine.{cond} To capture it, run "
-                f"`crashcourse run {case.id} --lens {lens} --bless` and review the new file under "
-                f"`cases/{case.id}/snapshots/`.\n")  # fmt: skip
+        return _missing(case, lens, profile, variant)
     out = []
     for key, snap in found.items():
         head = f"**{variant}** · `{lens}@{profile}` · captured on `{key}`\n"
@@ -510,6 +516,9 @@ def _lens_tabs(case: Case, snapshots: dict) -> str:
         if case.explain.get(lens):
             parts.append(f'!!! tip "What to look at"\n    {case.explain[lens]}\n')
         for profile in case.profiles_for(lens):
+            if not any(runs_by_key(snapshots, v, lens, profile) for v in ("bug", "fixed")):
+                parts.append(_missing(case, lens, profile))
+                continue
             parts.append(_run_block(case, "bug", lens, profile, snapshots))
             parts.append(_run_block(case, "fixed", lens, profile, snapshots))
         out.append(f'=== "{lens}"\n\n' + indent("\n".join(parts)))

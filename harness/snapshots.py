@@ -69,8 +69,11 @@ SCRUB: list[tuple[re.Pattern, str]] = [
 ]
 
 
-def normalize(text: str) -> str:
-    for path, token in _path_rules():
+def normalize(text: str, case_dir: Path | None = None) -> str:
+    rules = _path_rules()
+    if case_dir is not None:
+        rules = [(str(case_dir.resolve()), "<case>"), *rules]
+    for path, token in rules:
         text = text.replace(path, token)
     for pattern, repl in SCRUB:
         text = pattern.sub(repl, text)
@@ -80,7 +83,7 @@ def normalize(text: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def render(rec: RunRecord) -> str:
+def render(rec: RunRecord, case_dir: Path | None = None) -> str:
     head = [
         f"# crashcourse snapshot: {rec.case} · {rec.variant} · {rec.lens}@{rec.profile}",
         f"# observed: {describe(rec.observed)}",
@@ -94,7 +97,7 @@ def render(rec: RunRecord) -> str:
         body += "--- stderr ---\n" + rec.stderr
     if rec.stdout.strip():
         body += ("\n" if body else "") + "--- stdout ---\n" + rec.stdout
-    return normalize("\n".join(head) + "\n" + body)
+    return normalize("\n".join(head) + "\n" + body, case_dir)
 
 
 def bless(case_dir: Path, rec: RunRecord) -> Path | None:
@@ -103,7 +106,7 @@ def bless(case_dir: Path, rec: RunRecord) -> Path | None:
     path = path_for(case_dir, rec)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(render(rec), encoding="utf-8")
+    tmp.write_text(render(rec, case_dir), encoding="utf-8")
     os.replace(tmp, path)  # never half-written
     return path
 
@@ -116,7 +119,7 @@ def drift(case_dir: Path, rec: RunRecord) -> str | None:
     if not path.exists():
         return None
     old = path.read_text(encoding="utf-8")
-    new = render(rec)
+    new = render(rec, case_dir)
     if old == new:
         return None
     return "".join(

@@ -144,7 +144,8 @@ def test_case_page_shows_real_output_and_never_invents_it(fx_cases, tmp_path):
     assert "arch=riscv64" in page  # the `when` condition, in the table and in the note
     # with no snapshots at all, every run says so and no output block appears
     bare = site.render_case(case, snapshots={})
-    assert bare.count("No captured output yet") == 2 * len(case.lenses)
+    assert bare.count("No captured output yet") == len(case.lenses)  # one note per lens and profile
+    assert "No captured output yet: gdb@O0, bug and fixed twin" in bare
     assert "captured on" not in bare and "0xADDR" not in bare
 
 

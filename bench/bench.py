@@ -1,0 +1,97 @@
+"""Benchmark: corpus wall time, and each run's overhead against a bare Python child.
+
+    python bench/bench.py [--rounds 3] [-j N] [--json out.json] [crashcourse run filters...]
+
+1. Floors: the median start-to-exit time of `sys.executable -c pass` and of the same child with
+   gcc's libasan preloaded (what every plain and asan run pays before the case does anything).
+2. Corpus: `crashcourse run --json` over the corpus, `--rounds` times with a warm build cache;
+   the median wall time, and for every run its median duration minus the floor of its kind.
+Medians, never means: one slow round on a shared machine should not move the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def floor(argv: list[str], env: dict | None = None, n: int = 30) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def corpus_round(args: list[str]) -> tuple[float, list[dict]]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "harness", "run", "--json", *args], cwd=ROOT,
+                          capture_output=True, text=True)  # fmt: skip
+    wall = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        sys.exit(f"bench: crashcourse run failed: {proc.stderr.strip()}")
+    return wall, json.loads(proc.stdout)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--top", type=int, default=12, help="how many of the slowest runs to list")
+    ap.add_argument("filters", nargs="*", help="case ids or globs (default: the whole corpus)")
+    opts = ap.parse_args()
+
+    asan = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True).stdout.strip()
+    bare = floor([sys.executable, "-c", "pass"])
+    env = dict(os.environ, LD_PRELOAD=asan, ASAN_OPTIONS="detect_leaks=0")
+    asan_floor = floor([sys.executable, "-c", "pass"], env) if os.path.isabs(asan) else None
+    print(f"floor: bare `python -c pass` child          median {bare * 1000:7.1f} ms")
+    if asan_floor is not None:
+        print(f"floor: same with libasan preloaded          median {asan_floor * 1000:7.1f} ms")
+
+    corpus_round([*opts.filters, "-j", str(opts.jobs)])  # warm the build cache; not timed
+    walls, per_run = [], {}
+    for i in range(opts.rounds):
+        wall, records = corpus_round([*opts.filters, "-j", str(opts.jobs)])
+        walls.append(wall)
+        for r in records:
+            if r["skipped"]:
+                continue
+            key = f"{r['case']}[{r['variant']}-{r['lens']}-{r['profile']}]"
+            per_run.setdefault(key, {"lens": r["lens"], "d": []})["d"].append(r["duration_s"])
+        print(f"round {i + 1}: {len(records)} runs, wall {wall:.2f} s")
+    wall_med = statistics.median(walls)
+    print(f"\ncorpus wall time (-j {opts.jobs}, warm cache): median {wall_med:.2f} s over {opts.rounds} rounds")
+
+    rows = []
+    for key, v in per_run.items():
+        med = statistics.median(v["d"])
+        base = asan_floor if v["lens"] == "asan" and asan_floor is not None else bare
+        rows.append((key, v["lens"], med, med - base))
+    overheads = [r[3] for r in rows if r[1] in ("plain", "asan")]
+    if overheads:
+        print(f"per-run overhead over its floor (plain and asan runs): median {statistics.median(overheads) * 1000:.0f} ms")
+    sum_runs = sum(r[2] for r in rows)
+    print(f"sum of run medians: {sum_runs:.2f} s (parallel speed-up {sum_runs / wall_med:.2f}x)")
+    print(f"\nslowest {opts.top} runs (median duration, overhead over floor):")
+    for key, lens, med, over in sorted(rows, key=lambda r: -r[2])[: opts.top]:
+        print(f"  {med:7.2f} s  {over * 1000:+8.0f} ms  {key}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"floor_s": bare, "asan_floor_s": asan_floor, "walls_s": walls, "wall_median_s": wall_med,
+                       "runs": [{"id": k, "lens": lens, "median_s": m, "overhead_s": o} for k, lens, m, o in rows]}, f, indent=2)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
