@@ -84,7 +84,7 @@ def main() -> int:
     sum_runs = sum(r[2] for r in rows)
     print(f"sum of run medians: {sum_runs:.2f} s (parallel speed-up {sum_runs / wall_med:.2f}x)")
     print(f"\nslowest {opts.top} runs (median duration, overhead over floor):")
-    for key, lens, med, over in sorted(rows, key=lambda r: -r[2])[: opts.top]:
+    for key, _lens, med, over in sorted(rows, key=lambda r: -r[2])[: opts.top]:
         print(f"  {med:7.2f} s  {over * 1000:+8.0f} ms  {key}")
     if opts.json:
         with open(opts.json, "w") as f:

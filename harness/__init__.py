@@ -11,13 +11,12 @@ The harness is a pipeline, one module per stage:
     report    -> rich table for people, JSON for programs        (report.py)
 """
 
+import os as _os
 from pathlib import Path
 
 __version__ = "0.1.0"
 
 #: The repository root (cases/ and native/ live here).
 ROOT = Path(__file__).resolve().parent.parent
-import os as _os
-
 CASES_DIR = Path(_os.environ.get("CRASHCOURSE_CASES") or ROOT / "cases").resolve()
 NATIVE_DIR = ROOT / "native"

@@ -65,7 +65,7 @@ CLEAN = {"signal": "none", "exit_code": 0, "timed_out": False, "kind": "none"}
 class RunSpec:
     """One run to do: a case's variant under a lens and profile."""
 
-    case: "Case"
+    case: Case
     variant: str
     lens: str
     profile: str

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_CASES, ROOT, run_cli
+from conftest import FIXTURE_CASES, ROOT
 
 RECORD_KEYS = {"case", "variant", "lens", "profile", "repeat", "ok", "skipped", "expected", "observed", "mismatches", "duration_s"}
 OBSERVED_KEYS = {"signal", "exit_code", "timed_out", "kind", "access", "size", "frames", "message"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from harness.diagnose import asan, glibc, gdb, python, tsan, valgrind
+from harness.diagnose import asan, gdb, glibc, python, tsan, valgrind
 from harness.diagnose.common import Report
 from harness.observation import Observation
 from harness.run import ChildResult

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from harness import build
 from harness.lenses.base import (
-    ASAN_OPTIONS, Lens, Plan, asan_runtime, base_env, limits_for, options, python_child, python_stacks,
+    ASAN_OPTIONS,
+    Lens,
+    Plan,
+    asan_runtime,
+    base_env,
+    limits_for,
+    options,
+    python_child,
+    python_stacks,
 )  # fmt: skip
 from harness.manifest import RunSpec
 

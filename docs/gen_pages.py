@@ -1,0 +1,22 @@
+"""Build-time page generator (mkdocs-gen-files): the home page and one page per case.
+
+All rendering is in harness/site.py (unit-tested in tests/test_site.py); this script only
+loads the cases, writes the pages into the virtual docs folder, and fills the "Cases" entry of
+the navigation in mkdocs.yml with one section per group. Set CRASHCOURSE_CASES to build the
+site from another cases folder (tests/fixtures/site/cases, for instance).
+"""
+
+import mkdocs_gen_files
+
+from harness import CASES_DIR, site
+from harness.discover import load_all
+
+cases = load_all(CASES_DIR)
+cases_nav = site.write_site(cases, mkdocs_gen_files.open)
+
+# mkdocs reads the nav after the gen-files plugin ran: replace the "Cases" placeholder in place.
+nav = mkdocs_gen_files.config["nav"]
+for i, entry in enumerate(nav or []):
+    if isinstance(entry, dict) and "Cases" in entry:
+        nav[i] = {"Cases": cases_nav}
+        break
