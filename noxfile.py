@@ -25,7 +25,7 @@ def cases(session):
 @nox.session
 def tests(session):
     """Unit tests and the corpus as a regression suite, in parallel (pytest-xdist)."""
-    _install(session, "test")
+    _install(session, "test", "docs")  # docs: the site build and browser test are tests too
     args = session.posargs or ["-n", "auto", "--dist", "loadgroup"]
     if os.environ.get("CI") and "--cc-no-skip" not in args:
         args = [*args, "--cc-no-skip"]  # CI installed every tool: a skipped lens is a failure there

@@ -56,6 +56,7 @@ class ChildResult:
     stderr: str
     duration_s: float
     cpu_s: float | None = None  # CPU used by the child when the watchdog stopped it
+    busy: float | None = None  # share of samples, at the timeout, in which some thread was running
     stacks: str = ""  # stacks captured before a hang was killed
     stacks_via: str = ""
     pid: int = 0
@@ -124,6 +125,29 @@ def _cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def _busy_share(pid: int, samples: int = 25, interval: float = 0.008) -> float | None:
+    """How often, over ~0.2 s, at least one thread of pid is running (state R).
+
+    A spinning process is runnable even when the machine is loaded and it gets little CPU;
+    a deadlocked one sleeps (futex, S) in every sample. CPU seconds alone mislead under load.
+    """
+    hits = seen = 0
+    for _ in range(samples):
+        states = []
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError):
+                    with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                        states.append(f.read().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            break
+        if states:
+            seen += 1
+            hits += any(s == "R" for s in states)
+        time.sleep(interval)
+    return hits / seen if seen else None
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
@@ -170,7 +194,7 @@ def run_child(
             err_f.close()
         _live.add(proc)
     timed_out = False
-    cpu = None
+    cpu = busy = None
     stacks, stacks_via = "", ""
     try:
         deadline = start + limits.timeout_s
@@ -180,6 +204,7 @@ def run_child(
             proc.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             timed_out = True
+            busy = _busy_share(proc.pid)
             cpu = _cpu_seconds(proc.pid)
             if capture_stacks is not None and not _stopping.is_set():
                 try:
@@ -210,6 +235,7 @@ def run_child(
         stderr=_read_capped(err_path),
         duration_s=duration,
         cpu_s=cpu,
+        busy=busy,
         stacks=stacks,
         stacks_via=stacks_via,
         pid=proc.pid,

@@ -53,12 +53,13 @@ def diagnose(result: ChildResult) -> Observation:
     report = first_report(result.stderr) or first_report(result.stdout)
     if result.timed_out:
         obs.cpu_s = round(result.cpu_s, 3) if result.cpu_s is not None else None
-        busy = result.cpu_s is not None and result.cpu_s > 0.5 * result.duration_s
+        busy = result.busy is not None and result.busy >= 0.5
         obs.kind = "livelock" if busy else "deadlock"
         obs.tool = "watchdog"
         cpu = f"{result.cpu_s:.2f} s" if result.cpu_s is not None else "unknown"
+        share = f"{result.busy:.0%}" if result.busy is not None else "unknown"
         obs.message = (
-            f"no exit after {result.duration_s:.1f} s; CPU used {cpu}: "
+            f"no exit before the watchdog; CPU used {cpu}; running in {share} of samples: "
             + ("spinning, not waiting" if busy else "every thread is waiting")
         )
         obs.frames = hang_frames(result.stderr + "\n" + result.stacks)
