@@ -273,7 +273,19 @@ def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
     err = cwd / ".crashcourse-stderr"
     with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGUSR1)
-    wait_for_text([err], STACKS_END, 2.0)
+    # faulthandler's thread dump comes at once; the task dump only when the main thread runs Python
+    # again. Stop waiting at the end marker, or once the thread dump is in and nothing more comes.
+    end = time.monotonic() + 2.0
+    last_size, quiet_since = -1, time.monotonic()
+    while time.monotonic() < end:
+        text = _read_capped(err)
+        if STACKS_END in text:
+            break
+        if len(text) != last_size:
+            last_size, quiet_since = len(text), time.monotonic()
+        elif "most recent call first" in text and time.monotonic() - quiet_since > 0.4:
+            break
+        time.sleep(0.02)
     return "", "faulthandler+tasks"  # the dump lands in the child's own stderr
 
 
@@ -284,7 +296,7 @@ def gdb_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
         return "(install gdb to see native stacks of a hang: apt-get install -y gdb)", "none"
     try:
         out = subprocess.run(
-            [gdb, "-nx", "-batch", "-p", str(proc.pid), "-ex", "thread apply all bt"],
+            [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off", "-p", str(proc.pid), "-ex", "thread apply all bt"],
             capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL, errors="replace",
         ).stdout  # fmt: skip
     except subprocess.TimeoutExpired:

@@ -57,6 +57,7 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(pid|PID|tid)[= ]\d+"), r"\1=PID"),
     (re.compile(r"\[pid\s+\d+\]"), "[pid PID]"),
     (re.compile(r"\bLWP \d+"), "LWP N"),
+    (re.compile(r"\(process \d+\)"), "(process PID)"),
     (re.compile(r"\bThread 0x[0-9a-fA-F]+"), "Thread 0xTHREAD"),
     (re.compile(r"0x[0-9a-fA-F]{4,}"), "0xADDR"),
     (re.compile(r"\+0x[0-9a-fA-F]+\)"), "+0xOFF)"),
@@ -69,6 +70,12 @@ SCRUB: list[tuple[re.Pattern, str]] = [
 ]
 
 
+# Lines whose presence depends on timing, not on the case (gdb attaching to a hung child).
+NOISE = re.compile(r"^(?:\[New (?:LWP|Thread) .*\]|\[Thread debugging using libthread_db enabled\]|"
+                   r"Using host libthread_db library .*|\[Inferior \d+ \(process PID\) detached\]|"
+                   r"Program received signal .*)$")  # fmt: skip
+
+
 def normalize(text: str, case_dir: Path | None = None) -> str:
     rules = _path_rules()
     if case_dir is not None:
@@ -77,7 +84,7 @@ def normalize(text: str, case_dir: Path | None = None) -> str:
         text = text.replace(path, token)
     for pattern, repl in SCRUB:
         text = pattern.sub(repl, text)
-    lines = [ln.rstrip() for ln in text.splitlines()]
+    lines = [ln.rstrip() for ln in text.splitlines() if not NOISE.match(ln.rstrip())]
     if len(lines) > MAX_LINES:
         lines = lines[: MAX_LINES // 2] + [f"[... {len(lines) - MAX_LINES} lines cut ...]"] + lines[-MAX_LINES // 2 :]
     return "\n".join(lines).strip("\n") + "\n"

@@ -57,7 +57,7 @@ class GdbLens(ExeLens):
         plan.limits.core = True
         if cores_land_in_cwd():
             return plan
-        plan.argv = ["gdb", "-nx", "-batch", "-ex", "run", "-ex", "bt", *self._commands(spec), "--args", str(artifact.path)]
+        plan.argv = ["gdb", "-nx", "-batch", "-ex", "run", *BT, *self._commands(spec), "--args", str(artifact.path)]
         plan.limits.memory_mb = None
         return plan
 
@@ -71,7 +71,7 @@ class GdbLens(ExeLens):
     def refine(self, spec, plan, result: ChildResult, obs: Observation, workdir: Path) -> str:
         if plan.argv[0] == "gdb":
             text = result.stdout
-            obs.frames = gdb_parse.frames(text)
+            obs.frames = gdb_parse.frames(after_marker(text))
             obs.message = (obs.message or "") + " (backtrace from running under gdb: core_pattern pipes cores away)"
             return text
         core = find_core(workdir, result.pid)
@@ -80,15 +80,26 @@ class GdbLens(ExeLens):
                 obs.message = (obs.message or "") + " (no core file was written)"
             return ""
         obs.core_dumped = True
-        argv = ["gdb", "-nx", "-batch", "-ex", "bt", *self._commands(spec), str(plan.artifact.path), str(core)]
+        argv = ["gdb", "-nx", "-batch", *BT, *self._commands(spec), str(plan.artifact.path), str(core)]
         proc = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=60, cwd=workdir)
         text = proc.stdout + proc.stderr
-        obs.frames = gdb_parse.frames(text)
+        # gdb prints frame #0 once when it loads the core: count frames from our `bt` on.
+        obs.frames = gdb_parse.frames(after_marker(text))
         from harness.diagnose import metrics
 
         obs.metrics.update(metrics(text))
         core.unlink(missing_ok=True)
-        return "$ " + " ".join(argv[:-2] + [plan.artifact.path.name, "core"]) + "\n" + text
+        shown = ["gdb", "-nx", "-batch", "-ex", "bt", *self._commands(spec), plan.artifact.path.name, "core"]
+        return "$ " + " ".join(shown) + "\n" + text.replace(BT_MARKER + "\n", "")
+
+
+BT_MARKER = "CRASHCOURSE_BT"
+BT = ["-ex", f"echo {BT_MARKER}\\n", "-ex", "bt"]
+
+
+def after_marker(text: str) -> str:
+    i = text.find(BT_MARKER)
+    return text[i + len(BT_MARKER):] if i >= 0 else text
 
 
 def cores_land_in_cwd() -> bool:
