@@ -48,6 +48,10 @@ _stats_lock = threading.Lock()
 stats = {"compiled": 0, "cached": 0}
 
 
+class RuntimeUnavailable(Exception):
+    """A native build recipe said it cannot build here (exit 2): the run is skipped with its reason."""
+
+
 class BuildError(Exception):
     def __init__(self, what: str, log: str):
         super().__init__(f"{what} failed to compile")
@@ -217,3 +221,24 @@ def build_analysis(case: Case, variant: str) -> Artifact:
         (tmp / "analysis.log").write_text(log)
 
     return Artifact("analysis", _cached(key, make) / "analysis.log")
+
+
+def build_runtime(recipe: str, profile: str) -> Artifact:
+    """A runtime built by a recipe in native/ (e.g. an old LuaJIT): `<recipe>/build.sh CACHE PROFILE`.
+
+    The recipe caches by content itself and prints the executable's path; exit 2 means it cannot
+    build on this machine (its last stderr line says why), which skips the run rather than failing it.
+    """
+    from harness import ROOT
+
+    script = ROOT / recipe / "build.sh"
+    env = dict(os.environ, PYTHON=sys.executable)
+    proc = subprocess.run([str(script), str(cache_root()), profile], capture_output=True, text=True,
+                          errors="replace", timeout=1200, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode == 0 and lines and os.path.isabs(lines[-1]):
+        return Artifact("exe", Path(lines[-1]))
+    if proc.returncode == 2:
+        reason = (proc.stderr.strip().splitlines() or [f"{recipe}/build.sh cannot build here"])[-1]
+        raise RuntimeUnavailable(reason)
+    raise BuildError(f"{recipe}/build.sh {profile}", proc.stdout + proc.stderr)

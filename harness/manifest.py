@@ -226,12 +226,21 @@ def parse_case(data: dict, folder: Path, path: Path) -> Case:
             raise ManifestError(path, f"build.{k}", "is not a build field (known: cflags, ldflags, libs, sources)")
         _str_list(build, k, path, "build.")
     run = _opt(data, "run", dict, {}, path)
-    for k, typ in {"timeout_s": (int, float), "memory_mb": int, "env": dict, "lua_runtime": str,
+    for k, typ in {"timeout_s": (int, float), "memory_mb": int, "env": dict, "lua_runtime": dict,
                    "send_signal": dict, "cpu_s": int}.items():  # fmt: skip
         _opt(run, k, typ, None, path, "run.")
     for k in run:
         if k not in ("timeout_s", "memory_mb", "env", "lua_runtime", "send_signal", "cpu_s"):
             raise ManifestError(path, f"run.{k}", "is not a run field (known: timeout_s, memory_mb, env, cpu_s, send_signal, lua_runtime)")
+    for variant, recipe in run.get("lua_runtime", {}).items():
+        if language != "lua":
+            raise ManifestError(path, "run.lua_runtime", "is only for lua cases")
+        if variant not in VARIANTS:
+            raise ManifestError(path, f"run.lua_runtime.{variant}", "must be bug or fixed")
+        from harness import ROOT
+
+        if not isinstance(recipe, str) or not (ROOT / recipe / "build.sh").is_file():
+            raise ManifestError(path, f"run.lua_runtime.{variant}", f"must name a folder with a build.sh, like native/luajit-old (got {recipe!r})")
     if "send_signal" in run:
         _req(run["send_signal"], "signal", str, path, "run.send_signal.")
     profiles = _opt(data, "profiles", dict, {}, path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import build
-from harness.build import Artifact, BuildError
+from harness.build import Artifact, BuildError, RuntimeUnavailable
 from harness.compare import Mismatch, compare
 from harness.diagnose import diagnose
 from harness.lenses import get_lens
@@ -65,21 +65,26 @@ def _skip(spec: RunSpec, reason: str, expected: dict | None = None, repeat: int 
     return RunRecord(spec.case.id, spec.variant, spec.lens, spec.profile, False, reason, expected or {}, {}, 0.0, repeat=repeat)
 
 
-def prepare(specs: list[RunSpec], jobs: int) -> dict[RunSpec, Artifact | BuildError | None]:
+Prepared = Artifact | BuildError | RuntimeUnavailable | None
+
+
+def prepare_one(spec: RunSpec) -> Prepared:
+    """Build what one run needs (cached); a failure is returned, to be reported by that run."""
+    if get_lens(spec.lens).unavailable(spec) is not None or spec.case.expectation_for(spec)[0] is None:
+        return None  # the run will be skipped: build nothing for it
+    try:
+        return get_lens(spec.lens).prepare(spec)
+    except (BuildError, RuntimeUnavailable) as err:
+        return err
+
+
+def prepare(specs: list[RunSpec], jobs: int) -> dict[RunSpec, Prepared]:
     """Build stage for every run at once, in parallel; the cache makes a second pass compile nothing."""
-    todo = [s for s in specs if get_lens(s.lens).unavailable(s) is None]
-
-    def one(spec: RunSpec):
-        try:
-            return get_lens(spec.lens).prepare(spec)
-        except BuildError as err:
-            return err
-
     with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return dict(zip(todo, pool.map(one, todo), strict=True))
+        return dict(zip(specs, pool.map(prepare_one, specs), strict=True))
 
 
-def execute(spec: RunSpec, artifact: Artifact | BuildError | None, repeat: int = 0) -> RunRecord:
+def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
     """Run one case variant under one lens and judge it. Never raises for anything the child does."""
     case, lens = spec.case, get_lens(spec.lens)
     exp, why = case.expectation_for(spec)
@@ -89,6 +94,8 @@ def execute(spec: RunSpec, artifact: Artifact | BuildError | None, repeat: int =
     reason = lens.unavailable(spec)
     if reason:
         return _skip(spec, reason, expected, repeat)
+    if isinstance(artifact, RuntimeUnavailable):
+        return _skip(spec, str(artifact), expected, repeat)
     if isinstance(artifact, BuildError):
         obs = Observation(kind="build-error", message=str(artifact), tool="compiler")
         return RunRecord(case.id, spec.variant, spec.lens, spec.profile, False, False, expected, obs.as_dict(), 0.0,

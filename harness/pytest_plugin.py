@@ -62,17 +62,9 @@ class CaseRun(pytest.Item):
         self.record = None
 
     def runtest(self):
-        from harness.build import BuildError
-        from harness.lenses import get_lens
-        from harness.pipeline import execute
+        from harness.pipeline import execute, prepare_one
 
-        lens = get_lens(self.spec.lens)
-        artifact = None
-        if lens.unavailable(self.spec) is None and self.spec.case.expectation_for(self.spec)[0] is not None:
-            try:
-                artifact = lens.prepare(self.spec)
-            except BuildError as err:
-                artifact = err
+        artifact = prepare_one(self.spec)
         rec = execute(self.spec, artifact, self.repeat)
         self.record = rec
         self.user_properties.append(("record", rec.as_json()))

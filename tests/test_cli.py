@@ -127,3 +127,24 @@ def test_ctrl_c_kills_children_and_removes_temp_dirs(tmp_path):
     assert _grandchildren() == []
     assert _leftovers(tmp_path) == []
     assert not list(Path(ROOT).glob("core*"))
+
+
+def test_runtime_that_cannot_be_built_here_is_a_skip_with_its_reason(cli, tmp_path):
+    cases = tmp_path / "cases"
+    case = cases / "fx-lua"
+    case.mkdir(parents=True)
+    (case / "repro.lua").write_text("print('bug')\n")
+    (case / "fixed.lua").write_text("print('fixed')\n")
+    (case / "case.toml").write_text(
+        'id = "fx-lua"\ntitle = "t"\nsummary = "s"\nlanguage = "lua"\nlenses = ["plain"]\n'
+        '[incident]\ntitle = "t"\nurl = "u"\n[variants]\nbug = "repro.lua"\nfixed = "fixed.lua"\n'
+        '[run]\nlua_runtime = { bug = "tests/fixtures/recipes/unbuildable" }\n'
+        '[[expect]]\nlens = "plain"\nsignal = "none"\n'
+    )
+    r = cli("run", "--json", cases=cases)
+    assert r.returncode == 0, r.stderr
+    bug, fixed = json.loads(r.stdout)
+    assert bug["skipped"].startswith("unbuildable: this fixture never builds")
+    assert fixed["ok"] is True  # the twin runs on lupa's LuaJIT
+    strict = cli("run", "--strict", cases=cases)
+    assert strict.returncode == 1

@@ -42,12 +42,15 @@ class AsanLens(Lens):
     def prepare(self, spec: RunSpec):
         if spec.case.language in ("c", "cpp"):
             return build.build_module(spec.case, spec.variant, "asan")
-        return None
+        recipe = spec.case.run.get("lua_runtime", {}).get(spec.variant)
+        return build.build_runtime(recipe, "asan") if recipe else None
 
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         case = spec.case
         if case.language in ("c", "cpp"):
             argv = python_child("c_module.py", str(artifact.path), artifact.module, faulthandler=False)
+        elif artifact is not None:  # a LuaJIT built with ASan by a native/ recipe: it links libasan itself
+            argv = [str(artifact.path), str(case.source(spec.variant))]
         else:
             argv = python_child("lua_case.py", str(case.source(spec.variant)), "libc", faulthandler=False)
         env = base_env(spec, workdir)

@@ -7,7 +7,7 @@ from pathlib import Path
 from harness import build
 from harness.lenses.base import Lens, Plan, base_env, limits_for, python_child, python_then_gdb_stacks
 from harness.manifest import RunSpec
-from harness.run import python_stacks
+from harness.run import gdb_stacks, python_stacks
 
 
 class PlainLens(Lens):
@@ -21,7 +21,8 @@ class PlainLens(Lens):
     def prepare(self, spec: RunSpec):
         if spec.case.language in ("c", "cpp"):
             return build.build_module(spec.case, spec.variant, spec.profile)
-        return None
+        recipe = spec.case.run.get("lua_runtime", {}).get(spec.variant)
+        return build.build_runtime(recipe, "plain") if recipe else None
 
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         case, src = spec.case, str(spec.case.source(spec.variant))
@@ -29,6 +30,8 @@ class PlainLens(Lens):
         if lang in ("c", "cpp"):
             argv = python_child("c_module.py", str(artifact.path), artifact.module)
             stacks = python_then_gdb_stacks
+        elif lang == "lua" and artifact is not None:  # a LuaJIT built by a native/ recipe
+            argv, stacks = [str(artifact.path), src], gdb_stacks
         elif lang == "lua":
             argv, stacks = python_child("lua_case.py", src, "luajit"), python_stacks
         else:
