@@ -12,6 +12,25 @@ import sys
 END = "CRASHCOURSE_STACKS_END"
 
 
+def _await_chain(coro) -> list[tuple[str, int, str]]:
+    """(file, line, function) from a coroutine down its cr_await chain, outermost first."""
+    chain = []
+    seen = 0
+    while coro is not None and seen < 200:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            chain.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name))
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        seen += 1
+    return chain
+
+
+def _print_chain(title: str, chain, out) -> None:
+    print(f"--- {title} (most recent call first) ---", file=out)
+    for filename, lineno, name in reversed(chain):
+        print(f'  File "{filename}", line {lineno} in {name}', file=out)
+
+
 def _asyncio_tasks(out) -> None:
     try:
         import asyncio
@@ -20,8 +39,9 @@ def _asyncio_tasks(out) -> None:
         if loop is None:
             return
         for task in asyncio.all_tasks(loop):
-            print(f"--- asyncio task {task.get_name()} ---", file=out)
-            task.print_stack(file=out)
+            # Task.print_stack() shows only the outermost frame of a wrapped coroutine (anyio's
+            # _run_coro); following cr_await shows where the task really waits.
+            _print_chain(f"asyncio task {task.get_name()}", _await_chain(task.get_coro()), out)
     except Exception as exc:  # diagnostics must never crash the child
         print(f"(asyncio task dump failed: {exc!r})", file=out)
 
@@ -38,13 +58,13 @@ def _trio_tasks(out) -> None:
     todo = [root]
     while todo:
         task = todo.pop()
-        print(f"--- trio task {task.name} ---", file=out)
         try:
-            for frame, lineno in task.iter_await_frames():
-                code = frame.f_code
-                print(f'  File "{code.co_filename}", line {lineno}, in {code.co_name}', file=out)
+            chain = [(f.f_code.co_filename, lineno, f.f_code.co_name) for f, lineno in task.iter_await_frames()]
         except Exception as exc:
-            print(f"  (frames unavailable: {exc!r})", file=out)
+            print(f"--- trio task {task.name}: frames unavailable: {exc!r}", file=out)
+            chain = []
+        else:
+            _print_chain(f"trio task {task.name}", chain, out)
         for nursery in task.child_nurseries:
             todo.extend(nursery.child_tasks)
 
