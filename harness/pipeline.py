@@ -37,6 +37,7 @@ class RunRecord:
     stdout: str = ""
     stderr: str = ""  # the child's stderr plus what the lens added (a core's backtrace, a syscall summary)
     argv: list[str] = field(default_factory=list)
+    stacks: str = ""  # native stacks the watchdog took from a hung child (gdb -p)
 
     @property
     def id(self) -> str:
@@ -57,7 +58,7 @@ class RunRecord:
             "duration_s": round(self.duration_s, 3),
         }
         if with_output:
-            d["stdout"], d["stderr"], d["argv"] = self.stdout, self.stderr, self.argv
+            d["stdout"], d["stderr"], d["argv"], d["stacks"] = self.stdout, self.stderr, self.argv, self.stacks
         return d
 
 
@@ -103,6 +104,7 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
     start = time.monotonic()
     with workdir() as wd:
         plan = lens.plan(spec, artifact, wd)
+        stacks = ""
         if plan.static is not None:
             obs, stdout, stderr, argv = plan.static, "", plan.static_output, []
         else:
@@ -110,11 +112,12 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
             obs = diagnose(result)
             extra = lens.refine(spec, plan, result, obs, wd)
             stdout, argv = result.stdout, plan.argv
-            stderr = result.stderr + (("\n" + result.stacks) if result.stacks else "") + (("\n" + extra) if extra else "")
+            stderr = result.stderr + (("\n" + extra) if extra else "")
+            stacks = result.stacks
     duration = time.monotonic() - start
-    mismatches = compare(exp, obs, stdout, stderr)
+    mismatches = compare(exp, obs, stdout, stderr + ("\n" + stacks if stacks else ""))
     return RunRecord(case.id, spec.variant, spec.lens, spec.profile, not mismatches, False, expected, obs.as_dict(),
-                     duration, mismatches, repeat, stdout, stderr, argv)  # fmt: skip
+                     duration, mismatches, repeat, stdout, stderr, argv, stacks)  # fmt: skip
 
 
 def run_all(

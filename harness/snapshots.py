@@ -63,6 +63,9 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\+0x[0-9a-fA-F]+\)"), "+0xOFF)"),
     (re.compile(r"BuildId: [0-9a-f]+"), "BuildId: ID"),
     (re.compile(r"\b\d+\.\d+ ?s\b"), "N.Ns"),
+    (re.compile(r"\b\d+\.\d{6,}\b"), "N.NNNNNN"),  # clock readings a case prints
+    # ASan's shadow rows: their alignment follows the stack address, which ASLR moves
+    (re.compile(r"(?:^(?:=>|  )0xADDR:(?: |\[).*\n?)+", re.M), "  (shadow byte rows omitted from the snapshot: they move with ASLR)\n"),
     (re.compile(r"\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"), "DATE"),
     (re.compile(r"(Copyright \(C\) )[\d-]+"), r"\1YEARS"),
     (re.compile(r"core\.\d+"), "core.PID"),
@@ -91,20 +94,29 @@ def normalize(text: str, case_dir: Path | None = None) -> str:
 
 
 def render(rec: RunRecord, case_dir: Path | None = None) -> str:
+    """The snapshot text: the diagnosis in words, then the output. What depends on timing is left out:
+    the values of metrics (expectations check them with ranges), and the stacks of a spinning
+    (livelocked) child, which are a sample of wherever it happened to be."""
+    sampled = rec.observed.get("kind") == "livelock"
     head = [
         f"# crashcourse snapshot: {rec.case} · {rec.variant} · {rec.lens}@{rec.profile}",
         f"# observed: {describe(rec.observed)}",
     ]
     if rec.observed.get("message"):
         head.append(f"# message: {rec.observed['message']}")
-    if rec.observed.get("frames"):
+    if rec.observed.get("frames") and not sampled:
         head.append("# frames: " + " < ".join(rec.observed["frames"][:12]))
     body = ""
     if rec.stderr.strip():
         body += "--- stderr ---\n" + rec.stderr
+    if rec.stacks.strip():
+        body += ("\n" if body else "") + "--- stacks taken by the watchdog (gdb -p) ---\n"
+        body += "(a spinning child's stacks are a sample: omitted from the snapshot)\n" if sampled else rec.stacks
     if rec.stdout.strip():
         body += ("\n" if body else "") + "--- stdout ---\n" + rec.stdout
-    return normalize("\n".join(head) + "\n" + body, case_dir)
+    text = "\n".join(head) + "\n" + body
+    text = re.sub(r"^(CRASHCOURSE_METRIC [\w.]+)=\S+$", r"\1=<value>", text, flags=re.M)
+    return normalize(text, case_dir)
 
 
 def bless(case_dir: Path, rec: RunRecord) -> Path | None:

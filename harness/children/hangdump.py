@@ -38,7 +38,7 @@ def _asyncio_tasks(out) -> None:
         loop = asyncio._get_running_loop()
         if loop is None:
             return
-        for task in asyncio.all_tasks(loop):
+        for task in sorted(asyncio.all_tasks(loop), key=lambda t: t.get_name()):  # a set: sort for stable output
             # Task.print_stack() shows only the outermost frame of a wrapped coroutine (anyio's
             # _run_coro); following cr_await shows where the task really waits.
             _print_chain(f"asyncio task {task.get_name()}", _await_chain(task.get_coro()), out)
