@@ -33,7 +33,7 @@ from cffi import recompiler
 from harness import NATIVE_DIR
 from harness.manifest import Case
 
-BUILD_RECIPE_VERSION = "2"
+BUILD_RECIPE_VERSION = "3"
 
 PROFILE_FLAGS: dict[str, list[str]] = {
     "O0": ["-O0", "-g", "-fno-omit-frame-pointer"],
@@ -148,7 +148,9 @@ def _cached(key: str, make) -> Path:
 
 
 def _compile(argv: list[str], what: str, cwd: Path) -> str:
-    proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, errors="replace", timeout=300)
+    # LC_ALL=C: the same words and plain 'quotes' from gcc whatever the user's locale
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, errors="replace", timeout=300, env=env)
     if proc.returncode != 0:
         raise BuildError(what, " ".join(argv) + "\n" + proc.stdout + proc.stderr)
     return proc.stderr
