@@ -21,9 +21,15 @@ def _leftovers(tmpdir: Path) -> list[str]:
     return sorted(os.listdir(tmpdir))
 
 
-def _grandchildren() -> list[str]:
-    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [ln for ln in out.splitlines() if "crashcourse-fixture-grandchild" in ln and "ps -ww" not in ln]
+def _grandchildren() -> set[int]:
+    """PIDs of the fixture's grandchild processes (sleep 600) alive right now."""
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,stat=,args="], capture_output=True, text=True).stdout
+    pids = set()
+    for ln in out.splitlines():
+        pid, stat, args = (ln.split(None, 2) + ["", ""])[:3]
+        if "crashcourse-fixture-grandchild" in args and "ps -ww" not in args and not stat.startswith("Z"):
+            pids.add(int(pid))
+    return pids
 
 
 def test_unknown_case_is_one_line_exit_2(cli):
@@ -100,23 +106,26 @@ def test_mismatch_exits_1_and_says_what_differed(cli, tmp_path):
 
 @pytest.mark.xdist_group("fx-hang")
 def test_hang_is_killed_with_its_whole_group_and_nothing_is_left(cli, tmp_path):
+    before = _grandchildren()  # another run of the corpus may have its own: only ours count
     r = cli("run", "fx-hang", "--json", tmpdir=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     bug = next(x for x in json.loads(r.stdout) if x["variant"] == "bug")
     assert bug["observed"]["kind"] == "deadlock" and bug["observed"]["timed_out"] is True
-    assert _grandchildren() == []
+    assert _grandchildren() - before == set()
     assert _leftovers(tmp_path) == []
 
 
 @pytest.mark.xdist_group("fx-hang")
 def test_ctrl_c_kills_children_and_removes_temp_dirs(tmp_path):
+    before = _grandchildren()
     env = dict(os.environ, CRASHCOURSE_CASES=str(FIXTURE_CASES), NO_COLOR="1", TMPDIR=str(tmp_path))
     proc = subprocess.Popen([sys.executable, "-m", "harness", "run", "fx-hang", "--variant", "bug"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not _grandchildren():
+    while time.monotonic() < deadline and not (_grandchildren() - before):
         time.sleep(0.05)
-    if not _grandchildren():
+    ours = _grandchildren() - before
+    if not ours:
         proc.kill()
         raise AssertionError("the hanging child never started: " + "".join(proc.communicate()))
     proc.send_signal(signal.SIGINT)
@@ -124,7 +133,7 @@ def test_ctrl_c_kills_children_and_removes_temp_dirs(tmp_path):
     assert proc.returncode == 130, err
     assert "interrupted" in err
     time.sleep(0.2)
-    assert _grandchildren() == []
+    assert _grandchildren() & ours == set()
     assert _leftovers(tmp_path) == []
     assert not list(Path(ROOT).glob("core*"))
 
