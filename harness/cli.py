@@ -13,7 +13,7 @@ import sys
 
 from harness import discover
 from harness.errors import UsageError
-from harness.lenses import LENSES, get_lens
+from harness.lenses import get_lens
 from harness.manifest import VARIANTS, Case
 
 
@@ -262,5 +262,3 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
 
-
-_ = LENSES

@@ -142,6 +142,11 @@ def test_gdb_frames():
     assert gdb.frames(GDB_BT) == ["__pthread_kill_implementation", "__GI_raise", "??", "foo", "Base::Base"]
 
 
+def test_gdb_keeps_the_signal_handler_frame():
+    bt = "#0  on_reload (sig=12) at repro.c:40\n#1  <signal handler called>\n#2  0x00007f in log_line (msg=0x1) at repro.c:30\n"
+    assert gdb.frames(bt) == ["on_reload", "<signal handler called>", "log_line"]
+
+
 def test_compiler_warnings_prefer_the_analyzer():
     r = compiler.parse(GCC)
     assert r.kind == "-Wanalyzer-double-free"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from harness import build, machine
 from harness.diagnose import gdb as gdb_parse
-from harness.diagnose import tsan as tsan_parse
 from harness.lenses.base import Lens, Plan, base_env, limits_for, options
 from harness.manifest import RunSpec
 from harness.observation import Observation
@@ -245,5 +244,3 @@ class TsanLens(ExeLens):
             plan.argv = ["setarch", machine.facts()["arch"], "-R", *plan.argv]
         return plan
 
-
-_ = tsan_parse  # the report is found by diagnose.first_report
