@@ -224,7 +224,7 @@ def run_child(
     core_dumped = False
     if sig is not None:
         # Popen hides the core-dump bit; a core file (or the kernel's word) tells us afterwards.
-        core_dumped = any(p.name == "core" or p.name.startswith("core.") for p in cwd.iterdir())
+        core_dumped = find_core(cwd) is not None
     return ChildResult(
         argv=argv,
         returncode=None if timed_out else rc,
@@ -242,6 +242,14 @@ def run_child(
     )
 
 
+def find_core(cwd: Path) -> Path | None:
+    """The core file a child left in its working directory (core_pattern 'core' or 'core.%p')."""
+    for p in cwd.iterdir():
+        if p.name == "core" or p.name.startswith("core."):
+            return p
+    return None
+
+
 def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadline: float) -> None:
     """Send spec['signal'] to the child once it printed spec['after_output'] (or after spec['after_s'])."""
     sig = getattr(signal, spec["signal"])
@@ -257,15 +265,6 @@ def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadli
                 os.kill(proc.pid, sig)
             return
         time.sleep(0.01)
-
-
-def wait_for_text(paths: list[Path], marker: str, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if any(marker in _read_capped(p) for p in paths):
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:

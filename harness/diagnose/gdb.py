@@ -20,15 +20,5 @@ def frames(text: str) -> list[str]:
     return out
 
 
-def first_backtrace(text: str) -> list[str]:
-    """The frames of the first backtrace only (it restarts at #0)."""
-    out: list[str] = []
-    for m in FRAME_RE.finditer(text):
-        if m.group(1) == "0" and out:
-            break
-        out.append(_name(m))
-    return out
-
-
 def _name(m: re.Match) -> str:
     return m.group(2) or m.group(3).strip()

@@ -61,8 +61,3 @@ def parse(text: str) -> Report | None:
             msg = line.strip() + (f"; {detail}" if detail else "")
             return Report("valgrind", kind, msg, access, size if access else None, frames)
     return None
-
-
-def error_count(text: str) -> int | None:
-    m = re.search(r"ERROR SUMMARY: (\d+) errors", text)
-    return int(m.group(1)) if m else None

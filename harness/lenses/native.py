@@ -13,7 +13,7 @@ from harness.diagnose import gdb as gdb_parse
 from harness.lenses.base import Lens, Plan, base_env, limits_for, options
 from harness.manifest import RunSpec
 from harness.observation import Observation
-from harness.run import ChildResult, gdb_stacks
+from harness.run import ChildResult, find_core, gdb_stacks
 
 
 class ExeLens(Lens):
@@ -73,7 +73,7 @@ class GdbLens(ExeLens):
             obs.frames = gdb_parse.frames(after_marker(text))
             obs.message = (obs.message or "") + " (backtrace from running under gdb: core_pattern pipes cores away)"
             return text
-        core = find_core(workdir, result.pid)
+        core = find_core(workdir)
         if core is None:
             if result.signal:
                 obs.message = (obs.message or "") + " (no core file was written)"
@@ -104,13 +104,6 @@ def after_marker(text: str) -> str:
 def cores_land_in_cwd() -> bool:
     pattern = machine.core_pattern()
     return bool(pattern) and not pattern.startswith("|") and "/" not in pattern
-
-
-def find_core(workdir: Path, pid: int) -> Path | None:
-    for p in workdir.iterdir():
-        if p.name == "core" or p.name.startswith("core."):
-            return p
-    return None
 
 
 class ValgrindLens(ExeLens):
