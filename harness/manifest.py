@@ -36,6 +36,80 @@ EXPECT_CHECKS: dict[str, type | tuple[type, ...]] = {
 }
 EXPECT_META = {"variant", "lens", "profile", "when", "note"}
 
+# ---- ground truth: the [flaw] table ------------------------------------------------------------------
+# The flaw classes (documented in docs/analyzer-corpus.md). A class says what kind of mistake it is,
+# independent of how it shows; the CWE ids say it precisely.
+FLAW_CLASSES = {
+    "memory-spatial": "an access outside the object's bounds (overflow, underflow, out-of-bounds index)",
+    "memory-temporal": "an access to an object outside its lifetime (use after free/return/scope, double free)",
+    "memory-init": "a read of memory that was never initialised",
+    "memory-leak": "memory that is no longer reachable and never freed",
+    "memory-management": "a free or delete that does not match the allocation (bad free, mismatched API, size)",
+    "arithmetic": "integer or float arithmetic outside its defined range (division by zero, overflow, shifts)",
+    "type": "an object used as a type it is not (invalid bool/enum, vptr, pure virtual, misaligned)",
+    "concurrency-race": "two threads or tasks touch the same state, at least one writes, nothing orders them",
+    "concurrency-deadlock": "threads, processes or tasks each waiting for another to go first, forever",
+    "concurrency-lifecycle": "a thread, task or coroutine started, stopped, awaited or cancelled wrongly",
+    "resource": "a resource exhausted or held without bound (memory growth, recursion depth, handles)",
+    "signal-safety": "code run from a signal handler that is not async-signal-safe, or a handler that never fixes the fault",
+    "api-misuse": "a library or system call used against its contract (format strings, fork with threads, ...)",
+    "control-flow": "execution sent where no valid code is (stale code pointer, overwritten return address)",
+}
+# What a flawed statement does in the flaw (DataRaceBench's R/W, extended to every class).
+FLAW_ROLES = (
+    "alloc", "free", "read", "write", "use", "call", "return", "compute", "convert", "declare",
+    "acquire", "release", "wait", "await", "spawn", "fork", "join", "signal", "cancel", "yield", "leak",
+    "trigger",
+)  # fmt: skip
+FLAW_KEYS = {"cwe", "class", "locations", "upstream", "missed_by", "analyzers"}
+# A BUG marker: a comment that starts with BUG (`// BUG: ...`, `# BUG:`, `-- BUG`, `/* BUG`), not quoted.
+BUG_MARKER_RE = re.compile(r"(?<![`'\"])(?://|#|--|/\*)\s*BUG\b")
+LOCATION_RE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>[1-9][0-9]*)$")
+
+
+@dataclass(frozen=True)
+class FlawLocation:
+    file: str  # relative to the case folder
+    line: int
+    role: str
+    note: str = ""
+
+    @property
+    def at(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"file": self.file, "line": self.line, "role": self.role}
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(frozen=True)
+class Flaw:
+    """Ground truth for the bug variant; the fixed variant is the negative (no flaw at any line)."""
+
+    cwe: list[int]
+    cls: str
+    locations: list[FlawLocation]
+    upstream: str = ""  # where the real flaw lives when the repro only triggers it (a runtime, a library)
+    missed_by: dict[str, str] = field(default_factory=dict)  # tool -> why it is a known false negative
+    analyzers: dict[str, str] = field(default_factory=dict)  # analyzer -> expected verdict (observed)
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "cwe": list(self.cwe),
+            "class": self.cls,
+            "locations": [loc.as_dict() for loc in self.locations],
+        }
+        if self.upstream:
+            d["upstream"] = self.upstream
+        if self.missed_by:
+            d["missed_by"] = dict(self.missed_by)
+        if self.analyzers:
+            d["analyzers"] = dict(self.analyzers)
+        return d
+
 
 @dataclass(frozen=True)
 class Expectation:
@@ -92,6 +166,7 @@ class Case:
     explain: dict[str, str]
     gdb: dict[str, Any] = field(default_factory=dict)
     expectations: list[Expectation] = field(default_factory=list)
+    flaw: Flaw | None = None
 
     @property
     def manifest_path(self) -> Path:
@@ -172,7 +247,7 @@ def _str_list(data: dict, key: str, path: Path, prefix: str = "") -> list[str]:
 
 TOP_KEYS = {
     "id", "title", "summary", "language", "tags", "lenses", "incident", "variants",
-    "build", "run", "profiles", "explain", "expect", "gdb",
+    "build", "run", "profiles", "explain", "expect", "gdb", "flaw",
 }  # fmt: skip
 
 
@@ -266,6 +341,8 @@ def parse_case(data: dict, folder: Path, path: Path) -> Case:
     raw_expect = _opt(data, "expect", list, [], path)
     for i, e in enumerate(raw_expect):
         case.expectations.append(_parse_expectation(e, i, case, path))
+    if "flaw" in data:
+        case.flaw = _parse_flaw(data["flaw"], case, path)
     # every bug run needs an expectation (for some machine)
     for spec in case.runs(variants=["bug"]):
         if not any(
@@ -323,3 +400,76 @@ def _parse_expectation(e: Any, i: int, case: Case, path: Path) -> Expectation:
     if not checks:
         raise ManifestError(path, f"expect[{i}]", "checks nothing; give at least signal or kind")
     return Expectation(variant, lens, profile, when, checks, _opt(e, "note", str, "", path, p))
+
+
+def bug_marker_lines(path: Path) -> set[int]:
+    """1-based numbers of the lines of a source file that carry a BUG marker."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {i for i, line in enumerate(text.splitlines(), 1) if BUG_MARKER_RE.search(line)}
+
+
+def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
+    p = "flaw."
+    if not isinstance(raw, dict):
+        raise ManifestError(path, "flaw", "must be a table ([flaw])")
+    unknown = sorted(set(raw) - FLAW_KEYS)
+    if unknown:
+        raise ManifestError(path, p + unknown[0], f"is not a flaw field (known: {', '.join(sorted(FLAW_KEYS))})")
+    cwe = _req(raw, "cwe", list, path, p)
+    if not cwe:
+        raise ManifestError(path, p + "cwe", "must list at least one CWE id, e.g. [415]")
+    for i, c in enumerate(cwe):
+        if not isinstance(c, int) or isinstance(c, bool) or c <= 0:
+            raise ManifestError(path, f"{p}cwe[{i}]", "must be a CWE number like 415 (not 'CWE-415')")
+    cls = _req(raw, "class", str, path, p)
+    if cls not in FLAW_CLASSES:
+        raise ManifestError(path, p + "class", f"is '{cls}'; use one of {', '.join(FLAW_CLASSES)}")
+    raw_locs = _req(raw, "locations", list, path, p)
+    if not raw_locs:
+        raise ManifestError(path, p + "locations", "must list every flawed statement as { at = \"repro.c:42\", role = \"free\" }")
+    locations: list[FlawLocation] = []
+    markers: dict[str, set[int]] = {}
+    for i, loc in enumerate(raw_locs):
+        lp = f"{p}locations[{i}]"
+        if not isinstance(loc, dict):
+            raise ManifestError(path, lp, 'must be a table like { at = "repro.c:42", role = "free" }')
+        extra = sorted(set(loc) - {"at", "role", "note"})
+        if extra:
+            raise ManifestError(path, f"{lp}.{extra[0]}", "is not a location field (known: at, role, note)")
+        at = _req(loc, "at", str, path, lp + ".")
+        m = LOCATION_RE.match(at)
+        if not m:
+            raise ManifestError(path, f"{lp}.at", f"is '{at}'; write file:line, e.g. \"{case.variants['bug']}:42\"")
+        fname, line = m["file"], int(m["line"])
+        src = (case.path / fname).resolve()
+        if not src.is_file() or case.path.resolve() not in src.parents:
+            raise ManifestError(path, f"{lp}.at", f"names '{fname}', which is not a file in {case.path}")
+        if fname == case.variants["fixed"]:
+            raise ManifestError(path, f"{lp}.at", "points into the fixed variant; the fixed twin has no flaw")
+        role = _req(loc, "role", str, path, lp + ".")
+        if role not in FLAW_ROLES:
+            raise ManifestError(path, f"{lp}.role", f"is '{role}'; use one of {', '.join(FLAW_ROLES)}")
+        if fname not in markers:
+            markers[fname] = bug_marker_lines(src)
+        if line not in markers[fname]:
+            near = sorted(markers[fname], key=lambda n: abs(n - line))[:3]
+            hint = f"BUG markers are on line(s) {', '.join(map(str, sorted(near)))}" if near else "the file has no BUG marker"
+            raise ManifestError(
+                path, f"{lp}.at", f"{at} has no BUG marker ({hint}); point it at the marked statement, or mark it"
+            )
+        locations.append(FlawLocation(fname, line, role, _opt(loc, "note", str, "", path, lp + ".")))
+    if cls in ("concurrency-race", "concurrency-deadlock") and len(locations) < 2:
+        raise ManifestError(path, p + "locations", f"a {cls} flaw needs both sides (two or more locations), like DataRaceBench's access pairs")
+    upstream = _opt(raw, "upstream", str, "", path, p)
+    missed_by = _opt(raw, "missed_by", dict, {}, path, p)
+    for k, v in missed_by.items():
+        if not isinstance(v, str) or not v.strip():
+            raise ManifestError(path, f"{p}missed_by.{k}", "must be a sentence saying why the tool misses this flaw")
+    analyzers = _opt(raw, "analyzers", dict, {}, path, p)
+    for k, v in analyzers.items():
+        if v not in ("caught", "missed"):
+            raise ManifestError(path, f"{p}analyzers.{k}", "must be \"caught\" or \"missed\" (the verdict observed)")
+    return Flaw(list(cwe), cls, locations, upstream, dict(missed_by), dict(analyzers))

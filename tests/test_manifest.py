@@ -52,6 +52,17 @@ def test_fixture_loads_and_plans_runs(case_dir):
         ('[[expect]]\nlens = "plain"\nsignal = "SIGSEGV"\n', "", "expect"),
         ('frames = ["cc_main"]', 'frames = ["cc_main"]\nstderr = ["(unclosed"]', "expect[1].stderr[0]"),
         ('[[expect]]\nlens = "plain"', '[[expect]]\nwhen = { planet = "mars" }\nlens = "plain"', "expect[0].when.planet"),
+        ("cwe = [476]", 'cwe = ["CWE-476"]', "flaw.cwe[0]"),
+        ("cwe = [476]", "cwe = []", "flaw.cwe"),
+        ('class = "memory-spatial"', 'class = "oops"', "flaw.class"),
+        ('at = "repro.c:7"', 'at = "repro.c:6"', "flaw.locations[0].at"),
+        ('at = "repro.c:7"', 'at = "repro.c"', "flaw.locations[0].at"),
+        ('at = "repro.c:7"', 'at = "nope.c:7"', "flaw.locations[0].at"),
+        ('at = "repro.c:7"', 'at = "fixed.c:7"', "flaw.locations[0].at"),
+        ('role = "write"', 'role = "scribble"', "flaw.locations[0].role"),
+        ('class = "memory-spatial"', 'class = "concurrency-race"', "flaw.locations"),
+        ('class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { asan = "" }', "flaw.missed_by.asan"),
+        ('class = "memory-spatial"', 'class = "memory-spatial"\nsevere = true', "flaw.severe"),
     ],
 )
 def test_errors_name_file_and_field(case_dir, old, new, field):
@@ -61,6 +72,21 @@ def test_errors_name_file_and_field(case_dir, old, new, field):
     assert info.value.field == field
     assert str(case_dir / "case.toml") in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_flaw_truth_loads(case_dir):
+    flaw = load_case(case_dir).flaw
+    assert flaw.cwe == [476] and flaw.cls == "memory-spatial"
+    assert [(loc.at, loc.role) for loc in flaw.locations] == [("repro.c:7", "write")]
+
+
+def test_flaw_line_follows_its_marker(case_dir):
+    """Editing a repro so that the marked line moves makes the manifest fail to load, naming the field."""
+    src = case_dir / "repro.c"
+    src.write_text("/* a new first line */\n" + src.read_text())
+    with pytest.raises(ManifestError, match="repro.c:7 has no BUG marker.*line.* 8") as info:
+        load_case(case_dir)
+    assert info.value.field == "flaw.locations[0].at"
 
 
 def test_bad_toml_names_the_file(case_dir):
