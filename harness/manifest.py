@@ -51,7 +51,7 @@ FLAW_CLASSES = {
     "concurrency-deadlock": "threads, processes or tasks each waiting for another to go first, forever",
     "concurrency-lifecycle": "a thread, task or coroutine started, stopped, awaited or cancelled wrongly",
     "resource": "a resource exhausted or held without bound (memory growth, recursion depth, handles)",
-    "signal-safety": "code run from a signal handler that is not async-signal-safe, or a handler that never fixes the fault",
+    "signal-safety": "code run from a signal handler that is not async-signal-safe, a handler that never fixes the fault, a signal left to a default action the program cannot afford",
     "api-misuse": "a library or system call used against its contract (format strings, fork with threads, ...)",
     "control-flow": "execution sent where no valid code is (stale code pointer, overwritten return address)",
 }
@@ -341,8 +341,12 @@ def parse_case(data: dict, folder: Path, path: Path) -> Case:
     raw_expect = _opt(data, "expect", list, [], path)
     for i, e in enumerate(raw_expect):
         case.expectations.append(_parse_expectation(e, i, case, path))
-    if "flaw" in data:
-        case.flaw = _parse_flaw(data["flaw"], case, path)
+    if "flaw" not in data:
+        raise ManifestError(
+            path, "flaw", "is missing; every case needs its ground truth: a [flaw] table with cwe, class and "
+            "locations (see docs/analyzer-corpus.md and cases/double-free/case.toml)"
+        )
+    case.flaw = _parse_flaw(data["flaw"], case, path)
     # every bug run needs an expectation (for some machine)
     for spec in case.runs(variants=["bug"]):
         if not any(
@@ -472,4 +476,46 @@ def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
     for k, v in analyzers.items():
         if v not in ("caught", "missed"):
             raise ManifestError(path, f"{p}analyzers.{k}", "must be \"caught\" or \"missed\" (the verdict observed)")
+    _check_missed_by(missed_by, case, path)
     return Flaw(list(cwe), cls, locations, upstream, dict(missed_by), dict(analyzers))
+
+
+def reports_flaw(checks: dict[str, Any]) -> bool:
+    """Does an expectation's observation report anything (a signal, a diagnosis, a failing exit, a hang)?
+
+    A bug run that reports nothing is a false negative of that lens; a fixed run that reports something
+    is a false alarm."""
+    return (
+        checks.get("signal", "none") != "none"
+        or checks.get("kind", "none") != "none"
+        or checks.get("exit_code", 0) != 0
+        or checks.get("timed_out", False) is True
+    )
+
+
+def _check_missed_by(missed_by: dict[str, str], case: Case, path: Path) -> None:
+    """Keys are a lens (`asan`), a lens and profile (`"plain:asyncio"`) or an analyzer name; every lens
+    whose observed bug expectation reports nothing must say why it misses the flaw."""
+    from harness.lenses import LENSES
+
+    p = "flaw.missed_by."
+    for key in missed_by:
+        lens, _, profile = key.partition(":")
+        if lens in LENSES:
+            if lens not in case.lenses:
+                raise ManifestError(path, p + key, f"names lens '{lens}', which is not in this case's lenses ({', '.join(case.lenses)})")
+            if profile and profile not in case.profiles_for(lens):
+                raise ManifestError(path, p + key, f"names profile '{profile}', which lens '{lens}' does not run here ({', '.join(case.profiles_for(lens))})")
+        elif profile or not ID_RE.match(lens):
+            raise ManifestError(path, p + key, "must be a lens of this case, \"lens:profile\", or an analyzer name")
+    for e in case.expectations:
+        if e.variant != "bug" or reports_flaw(e.checks):
+            continue
+        profiles = [e.profile] if e.profile else case.profiles_for(e.lens)
+        for prof in profiles:
+            if e.lens not in missed_by and f"{e.lens}:{prof}" not in missed_by:
+                key = e.lens if len(case.profiles_for(e.lens)) == 1 else f'"{e.lens}:{prof}"'
+                raise ManifestError(
+                    path, "flaw.missed_by", f"has no entry for lens '{e.lens}' (profile {prof}), whose bug run observes "
+                    f"nothing: a known false negative needs a sentence, e.g. missed_by = {{ {key} = \"why it misses\" }}"
+                )

@@ -142,13 +142,15 @@ def test_runtime_that_cannot_be_built_here_is_a_skip_with_its_reason(cli, tmp_pa
     cases = tmp_path / "cases"
     case = cases / "fx-lua"
     case.mkdir(parents=True)
-    (case / "repro.lua").write_text("print('bug')\n")
+    (case / "repro.lua").write_text("print('bug') -- BUG: the fixture's flaw\n")
     (case / "fixed.lua").write_text("print('fixed')\n")
     (case / "case.toml").write_text(
         'id = "fx-lua"\ntitle = "t"\nsummary = "s"\nlanguage = "lua"\nlenses = ["plain"]\n'
         '[incident]\ntitle = "t"\nurl = "u"\n[variants]\nbug = "repro.lua"\nfixed = "fixed.lua"\n'
         '[run]\nlua_runtime = { bug = "tests/fixtures/recipes/unbuildable" }\n'
         '[[expect]]\nlens = "plain"\nsignal = "none"\n'
+        '[flaw]\ncwe = [710]\nclass = "api-misuse"\nlocations = [{ at = "repro.lua:1", role = "call" }]\n'
+        'missed_by = { plain = "a fixture: nothing fails" }\n'
     )
     r = cli("run", "--json", cases=cases)
     assert r.returncode == 0, r.stderr

@@ -63,6 +63,10 @@ def test_fixture_loads_and_plans_runs(case_dir):
         ('class = "memory-spatial"', 'class = "concurrency-race"', "flaw.locations"),
         ('class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { asan = "" }', "flaw.missed_by.asan"),
         ('class = "memory-spatial"', 'class = "memory-spatial"\nsevere = true', "flaw.severe"),
+        ('class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { valgrind = "x" }', "flaw.missed_by.valgrind"),
+        ('class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { "asan:O2" = "x" }', "flaw.missed_by.asan:O2"),
+        ('lens = "plain"\nsignal = "SIGSEGV"', 'lens = "plain"\nsignal = "none"', "flaw.missed_by"),
+        ("[flaw]", "[flaws]", "flaws"),
     ],
 )
 def test_errors_name_file_and_field(case_dir, old, new, field):
@@ -116,3 +120,17 @@ def test_machine_matching():
     assert machine.matches({"arch": here["arch"]})
     assert not machine.matches({"arch": "not-" + here["arch"]})
     assert machine.matches({"compiler": "re:.*"})
+
+
+def test_flaw_is_required(case_dir):
+    p = case_dir / "case.toml"
+    p.write_text(p.read_text().split("[flaw]")[0])
+    with pytest.raises(ManifestError, match="every case needs its ground truth") as info:
+        load_case(case_dir)
+    assert info.value.field == "flaw"
+
+
+def test_a_silent_lens_is_a_labelled_false_negative(case_dir):
+    edit(case_dir, 'lens = "plain"\nsignal = "SIGSEGV"', 'lens = "plain"\nsignal = "none"')
+    edit(case_dir, 'class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { plain = "it is silent" }')
+    assert load_case(case_dir).flaw.missed_by == {"plain": "it is silent"}

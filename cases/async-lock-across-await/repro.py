@@ -32,14 +32,14 @@ async def reader(holding: anyio.Event) -> None:
         # Some I/O while the entry is "borrowed" (dashmap: a Ref kept across
         # tokio::time::delay_for(...).await). The task suspends here and gives the
         # thread back to the event loop, still holding cache_lock.
-        await anyio.sleep(0.1)
+        await anyio.sleep(0.1)  # BUG: suspends while still holding cache_lock
         print("reader: used", value)
 
 
 async def writer(holding: anyio.Event) -> None:
     await holding.wait()  # make the unlucky order certain: the reader holds the lock now
     print("writer: acquiring cache_lock ...", flush=True)
-    with cache_lock:  # HANGS HERE: a blocking acquire on the event loop's only thread
+    with cache_lock:  # BUG: HANGS HERE: a blocking acquire on the event loop's only thread
         cache["config"] = "v2"
     print("writer: updated")
 

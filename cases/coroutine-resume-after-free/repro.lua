@@ -55,7 +55,7 @@ end
 -- The downstream connection went away (or a local reply was sent): the host
 -- tears the filter down. The script's coroutine is still parked in a yield.
 function host.on_reset(stream)
-  ffi.C.free(stream.filter)
+  ffi.C.free(stream.filter)                  -- BUG: frees the filter the parked coroutine still holds
 end
 
 -- The async HTTP call completes later: deliver its body to the script.
@@ -71,8 +71,8 @@ local function script(filter)
   -- Write the response into the filter's buffer. `filter` is the pointer the
   -- coroutine captured when it started: by now it points into freed memory.
   local n = math.min(#body, ffi.sizeof(filter.body))
-  ffi.copy(filter.body, body, n)             -- the use after free (memcpy)
-  filter.body_len = n                        -- also after free, but ASan cannot see LuaJIT's own stores
+  ffi.copy(filter.body, body, n)             -- BUG: the use after free (memcpy)
+  filter.body_len = n                        -- BUG: also after free, but ASan cannot see LuaJIT's own stores
 end
 
 -- ---- the sequence of events ---------------------------------------------

@@ -50,7 +50,7 @@ struct entry { const char *key; int value; };
 
 int lookup(struct entry *e)
 {
-    return e->value;                                /* NULL: faults, and faults again after every return */
+    return e->value;                                /* BUG: NULL: faults, and faults again after every return */
 }
 
 struct entry *find(const char *key)

@@ -78,8 +78,8 @@ static int limit_data_segment(void)
     void *at = (void *) ((brk_now + page - 1) & ~(uintptr_t) (page - 1));
     printf("CRASHCOURSE_METRIC brk_below_1gib=%d\n", brk_now < 0x40000000UL);
 
-    /* BUG: a page mapped exactly at the program break; brk() can never grow past it. */
-    void *p = mmap(at, 1, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    /* The hole: a page mapped exactly at the program break; brk() can never grow past it. */
+    void *p = mmap(at, 1, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0); // BUG: maps a page at the break
     if (p != at) {
         printf("could not place the page at the break %p: %s\n", at, p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
         return 0;

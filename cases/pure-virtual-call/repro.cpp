@@ -28,7 +28,7 @@
 #include <cstdio>
 
 struct Codec {
-    Codec() { describe(); }                   /* a harmless-looking log line */
+    Codec() { describe(); }                   // BUG: a harmless-looking log line, from the constructor
     virtual ~Codec() {}
     virtual const char *name() const = 0;
 

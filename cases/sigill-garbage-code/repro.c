@@ -81,7 +81,7 @@ int cc_main(void)
     };
 
     /* Later the cache is recycled; the table is not told. */
-    cache_release(cache);
+    cache_release(cache);                     // BUG: the code is released; table[0].run still points into it
 
     const unsigned char msg[] = "hello, plugins";
     printf("calling plugin '%s'\n", table[0].name);

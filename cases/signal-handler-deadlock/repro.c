@@ -35,7 +35,7 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_line(const char *msg, int at_worst_moment)
 {
-    pthread_mutex_lock(&log_lock);
+    pthread_mutex_lock(&log_lock);            // BUG: taken twice on one thread: by the interrupted code and the handler
     if (at_worst_moment)
         raise(SIGUSR2);            /* the signal lands while log_lock is held */
     fprintf(stderr, "log: %s\n", msg);

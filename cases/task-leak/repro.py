@@ -40,7 +40,7 @@ async def handle_resize_events(client_sizes, send) -> None:
     # the client sends (kubectl sends the current size right away).
     async with send:
         for size in client_sizes:
-            await send.send(size)  # BLOCKS: zero buffer, waits until a receiver takes the item
+            await send.send(size)  # BUG: BLOCKS: zero buffer, waits until a receiver takes the item
 
 
 async def handle_resizing(receive, process) -> None:

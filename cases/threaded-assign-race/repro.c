@@ -45,7 +45,7 @@ void assign(struct mystring *self, const struct mystring *input, int who)
     if (who == 2) wait_for(1);                    /* T2 starts only after T1's free */
     free(self->pointer);                          // BUG: two threads free/replace the same buffer, no lock
     if (who == 1) { step_to(1); wait_for(2); }    /* T1 paused between free and store */
-    self->pointer = malloc(input->capacity);
+    self->pointer = malloc(input->capacity);      // BUG: the racing store of the pointer the other thread frees
     memcpy(self->pointer, input->pointer, input->size);
     self->size = input->size;
     self->capacity = input->capacity;
