@@ -30,19 +30,29 @@ from pathlib import Path
 import cffi
 from cffi import recompiler
 
-from harness import NATIVE_DIR
+from harness import NATIVE_DIR, machine
 from harness.manifest import Case
 
-BUILD_RECIPE_VERSION = "3"
+BUILD_RECIPE_VERSION = "4"
 
 PROFILE_FLAGS: dict[str, list[str]] = {
     "O0": ["-O0", "-g", "-fno-omit-frame-pointer"],
     "O2": ["-O2", "-g"],
     "asan": ["-O0", "-g", "-fsanitize=address", "-fno-omit-frame-pointer"],
     "tsan": ["-O1", "-g", "-fsanitize=thread"],
+    # UBSan: every check of -fsanitize=undefined (bounds, alignment, null, shifts, bool/enum loads,
+    # pointer-overflow, ...) plus float-cast-overflow, which gcc leaves out of 'undefined'; the first
+    # report ends the run (-fno-sanitize-recover), like an ASan report does.
+    "ubsan": ["-O0", "-g", "-fno-omit-frame-pointer", "-fsanitize=undefined", "-fsanitize=float-cast-overflow",
+              "-fno-sanitize-recover=all"],
+    "lsan": ["-O0", "-g", "-fno-omit-frame-pointer", "-fsanitize=leak"],  # standalone LeakSanitizer
+    # MemorySanitizer: clang only; origins=2 says where the uninitialised bytes came from.
+    "msan": ["-O0", "-g", "-fno-omit-frame-pointer", "-fsanitize=memory", "-fsanitize-memory-track-origins=2"],
     "analyzer": ["-O0", "-g", "-fanalyzer", "-Wall", "-Wformat=2"],
 }
-C_PROFILES = ("O0", "O2", "asan", "tsan")
+C_PROFILES = ("O0", "O2", "asan", "tsan", "ubsan", "lsan", "msan")
+# Profiles built by a fixed compiler family whatever --cc selects: gcc's analyzer; clang's MemorySanitizer.
+PROFILE_FAMILY = {"analyzer": "gcc", "msan": "clang"}
 
 _stats_lock = threading.Lock()
 stats = {"compiled": 0, "cached": 0}
@@ -72,10 +82,39 @@ def cache_root() -> Path:
     return Path(root)
 
 
-def compiler_for(case: Case) -> str:
+def compiler_for(case: Case, profile: str = "O0") -> str:
+    """The compiler command for a case and profile: the selected one (--cc, $CRASHCOURSE_CC, $CC, gcc),
+    unless the profile needs another family (see PROFILE_FAMILY and family_compiler)."""
+    cc = machine.c_compiler()
+    family = PROFILE_FAMILY.get(profile)
+    if family and machine.is_clang(cc) != (family == "clang"):
+        cc = family_compiler(family) or cc
     if case.language == "cpp":
-        return os.environ.get("CXX", "g++")
-    return os.environ.get("CC", "gcc")
+        if cc == machine.c_compiler():
+            return machine.cxx_compiler()
+        return cc.replace("clang", "clang++").replace("gcc", "g++")
+    return cc
+
+
+def family_compiler(family: str) -> str | None:
+    """A compiler of that family on PATH: the selected one if it is of that family, else gcc / the newest clang."""
+    if machine.is_clang() == (family == "clang"):
+        return machine.c_compiler()
+    if family == "gcc":
+        return "gcc" if shutil.which("gcc") else None
+    for name in ("clang-16", "clang", "clang-17", "clang-18", "clang-15", "clang-14"):
+        if shutil.which(name):
+            return name
+    return None
+
+
+def profile_flags(cc: str, profile: str) -> list[str]:
+    """A profile's flags for this compiler. clang links its ASan runtime into executables only: a module
+    needs -shared-libasan (and the child preloads clang's libclang_rt.asan, see lenses.base.asan_runtime)."""
+    flags = list(PROFILE_FLAGS[profile])
+    if machine.is_clang(cc) and profile == "asan":
+        flags.append("-shared-libasan")
+    return flags
 
 
 @functools.cache
@@ -92,7 +131,7 @@ def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) ->
     parts = {
         "recipe": BUILD_RECIPE_VERSION,
         "kind": kind,
-        "compiler": _compiler_identity(compiler_for(case)),
+        "compiler": _compiler_identity(compiler_for(case, profile)),
         "python": sys.version,
         "cffi": cffi.__version__,
         "flags": flags,
@@ -113,7 +152,7 @@ def _extra_sources(case: Case) -> list[Path]:
 
 
 def _flags(case: Case, profile: str) -> list[str]:
-    return PROFILE_FLAGS[profile] + ["-pthread"] + case.build.get("cflags", [])
+    return profile_flags(compiler_for(case, profile), profile) + ["-pthread"] + case.build.get("cflags", [])
 
 
 def _link_flags(case: Case, profile: str) -> list[str]:
@@ -182,7 +221,7 @@ def build_module(case: Case, variant: str, profile: str) -> Artifact:
         recompiler.make_c_source(ffi, name, prelude, str(glue), verbose=False)
         out = tmp / (name + importlib.machinery.EXTENSION_SUFFIXES[0])
         argv = [
-            compiler_for(case), "-shared", "-fPIC", *flags, _prefix_map(tmp),
+            compiler_for(case, profile), "-shared", "-fPIC", *flags, _prefix_map(tmp),
             "-I" + sysconfig.get_paths()["include"],
             str(glue), str(src), *map(str, _extra_sources(case)),
             "-o", str(out), *_link_flags(case, profile),
@@ -202,7 +241,7 @@ def build_exe(case: Case, variant: str, profile: str) -> Artifact:
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
         argv = [
-            compiler_for(case), *flags, _prefix_map(tmp), str(src), str(NATIVE_DIR / "main.c"),
+            compiler_for(case, profile), *flags, _prefix_map(tmp), str(src), str(NATIVE_DIR / "main.c"),
             *map(str, _extra_sources(case)), "-o", str(tmp / name), *_link_flags(case, profile),
         ]  # fmt: skip
         log = _compile(argv, f"{case.id} {variant} ({profile} executable)", tmp)
@@ -218,7 +257,7 @@ def build_analysis(case: Case, variant: str) -> Artifact:
 
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
-        argv = [compiler_for(case), *flags, "-fdiagnostics-plain-output", "-c", str(src), "-o", os.devnull]
+        argv = [compiler_for(case, "analyzer"), *flags, "-fdiagnostics-plain-output", "-c", str(src), "-o", os.devnull]
         log = _compile(argv, f"{case.id} {variant} (static analysis)", tmp)
         (tmp / "analysis.log").write_text(log)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 
@@ -59,6 +60,22 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--language", action="append", choices=["c", "cpp", "lua", "python"])
     p.add_argument("--signal", action="append", help="cases whose bug shows this signal (e.g. SIGSEGV)")
     p.add_argument("--kind", action="append", help="cases whose bug is diagnosed as this kind (glob: 'heap-*')")
+    p.add_argument("--cc", metavar="COMPILER", help="build with this C compiler, e.g. clang-16 (default: $CRASHCOURSE_CC, "
+                   "$CC, gcc; C++ uses the matching clang++-16 / g++); part of the machine key")  # fmt: skip
+
+
+def _select_compiler(cc: str | None) -> None:
+    """--cc: the compiler for this command (it becomes $CRASHCOURSE_CC, so children of the harness agree)."""
+    import shutil
+
+    from harness import machine
+
+    if cc is None:
+        return
+    if shutil.which(cc) is None or machine._compiler_name(cc) == "none":
+        hint = f"apt-get install -y {cc}" + (f" libclang-rt-{cc.rsplit('-', 1)[1]}-dev" if "clang-" in cc else "")
+        raise UsageError(f"crashcourse: --cc {cc}: no such compiler on PATH; install it ({hint}) or pick another")
+    os.environ[machine.CC_ENV] = cc
 
 
 def _select(args) -> list[Case]:
@@ -249,7 +266,17 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         args = build_parser().parse_args(argv)
-        return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz}[args.command](args)
+        from harness import machine
+
+        saved = os.environ.get(machine.CC_ENV)
+        try:
+            _select_compiler(getattr(args, "cc", None))
+            return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz}[args.command](args)
+        finally:  # in-process callers (tests) get their environment back
+            if saved is None:
+                os.environ.pop(machine.CC_ENV, None)
+            else:
+                os.environ[machine.CC_ENV] = saved
     except UsageError as e:
         print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
         return 2

@@ -9,18 +9,51 @@ import re
 import shutil
 import subprocess
 
+CC_ENV = "CRASHCOURSE_CC"
+
+
+def c_compiler() -> str:
+    """The C compiler command the cases are built with: --cc, else $CRASHCOURSE_CC, else $CC, else gcc."""
+    return os.environ.get(CC_ENV) or os.environ.get("CC") or "gcc"
+
+
+def cxx_compiler() -> str:
+    """The C++ compiler matching c_compiler(): clang-16 -> clang++-16, gcc-12 -> g++-12; $CXX when only $CC is set."""
+    cc = c_compiler()
+    if not os.environ.get(CC_ENV) and os.environ.get("CXX"):
+        return os.environ["CXX"]
+    head, base = os.path.split(cc)
+    if base.startswith("clang") and not base.startswith("clang++"):
+        base = "clang++" + base[len("clang"):]
+    elif base.startswith("gcc"):
+        base = "g++" + base[len("gcc"):]
+    elif base == "cc":
+        base = "c++"
+    return os.path.join(head, base)
+
+
+def is_clang(cc: str | None = None) -> bool:
+    return "clang" in os.path.basename(cc or c_compiler())
+
 
 @functools.cache
-def compiler() -> str:
-    """'gcc-12' style name of the C compiler ($CC or gcc), or 'none'."""
-    cc = os.environ.get("CC", "gcc")
+def _compiler_name(cc: str) -> str:
     try:
-        out = subprocess.run([cc, "-dumpfullversion"], capture_output=True, text=True, timeout=10).stdout
+        out = subprocess.run([cc, "-dumpversion"], capture_output=True, text=True, timeout=10).stdout
+        if not is_clang(cc):  # gcc: the full version (-dumpversion may say only '12')
+            out = subprocess.run([cc, "-dumpfullversion"], capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.SubprocessError):
         return "none"
-    family = "clang" if "clang" in cc else "gcc"
+    family = "clang" if is_clang(cc) else "gcc"
     major = out.strip().split(".")[0]
     return f"{family}-{major}" if major else "none"
+
+
+def compiler() -> str:
+    """'gcc-12' / 'clang-16' style name of the selected C compiler (see c_compiler), or 'none'.
+
+    Part of the machine key: snapshots and `when = { compiler = ... }` expectations depend on it."""
+    return _compiler_name(c_compiler())
 
 
 @functools.cache
@@ -29,8 +62,12 @@ def libc() -> str:
     return (name or "unknown").replace("glibc", "glibc") + (f"-{version}" if version else "")
 
 
-@functools.cache
 def facts() -> dict[str, str]:
+    return dict(_facts(c_compiler()))
+
+
+@functools.cache
+def _facts(cc: str) -> dict[str, str]:
     return {
         "arch": platform.machine(),
         "os": platform.system().lower(),

@@ -323,7 +323,8 @@ INTRO = """\
 **crashcourse** is a suite of small, reproducible crash and concurrency bugs, each one a
 real incident shrunk to a minimal repro and paired with its fixed twin. Every case runs
 under *lenses* — a plain run, AddressSanitizer, valgrind, gdb on the core dump, gcc
-`-fanalyzer`, ThreadSanitizer, strace — and the harness checks that each lens observes
+`-fanalyzer`, ThreadSanitizer, UndefinedBehaviorSanitizer, LeakSanitizer, MemorySanitizer,
+helgrind and DRD, strace — and the harness checks that each lens observes
 what the case says it does: the signal, the report kind, the frames.
 
 The output on these pages is not retyped: it is the blessed, normalized output of real runs
@@ -365,8 +366,15 @@ def _incident_link(case: Case) -> str:
     return f"[{cell(title)}]({url})" if url else cell(title)
 
 
+def _lens_table() -> str:
+    from harness.lenses import LENSES
+
+    rows = [f"| `{name}` | {cell(lens.description)} |" for name, lens in LENSES.items()]
+    return "## The lenses\n\n| lens | what it shows |\n|---|---|\n" + "\n".join(rows) + "\n"
+
+
 def render_index(cases: list[Case]) -> str:
-    out = ["# crashcourse\n", INTRO, RUN_IT]
+    out = ["# crashcourse\n", INTRO, RUN_IT, _lens_table()]
     total = len(cases)
     out.append(f"## The cases\n\n{total} case{'s' if total != 1 else ''}, grouped by what goes wrong. "
                "*Shows* is what the bug's expectations name: the signal, then the diagnosis of each lens.\n")  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from harness.diagnose import asan, gdb, glibc, python, tsan, valgrind
+from harness.diagnose import asan, gdb, glibc, lens_reports, python, tsan, valgrind
 from harness.diagnose.common import Report
 from harness.observation import Observation
 from harness.run import ChildResult
@@ -29,7 +29,9 @@ def metrics(text: str) -> dict[str, float]:
 def first_report(text: str) -> Report | None:
     """The first report that names a kind; failing that, the first report (frames and words, no kind)."""
     fallback = None
-    for parser in (asan.parse, tsan.parse, valgrind.parse, glibc.parse, python.parse):
+    parsers = (asan.parse, tsan.parse, *lens_reports.PARSERS, valgrind.parse, lens_reports.parse_memcheck_leak,
+               glibc.parse, python.parse)  # fmt: skip
+    for parser in parsers:
         report = parser(text)
         if report is None:
             continue

@@ -6,12 +6,25 @@ from harness.errors import UsageError
 from harness.lenses.asan import AsanLens
 from harness.lenses.base import Lens
 from harness.lenses.fanalyzer import FanalyzerLens
-from harness.lenses.native import GdbLens, StraceLens, TsanLens, ValgrindLens
+from harness.lenses.native import (
+    DrdLens,
+    GdbLens,
+    HelgrindLens,
+    LsanLens,
+    MsanLens,
+    StraceLens,
+    TsanLens,
+    UbsanLens,
+    ValgrindLens,
+)
 from harness.lenses.plain import PlainLens
 
 LENSES: dict[str, Lens] = {
     lens.name: lens
-    for lens in (PlainLens(), AsanLens(), GdbLens(), ValgrindLens(), StraceLens(), TsanLens(), FanalyzerLens())
+    for lens in (
+        PlainLens(), AsanLens(), GdbLens(), ValgrindLens(), StraceLens(), TsanLens(), FanalyzerLens(),
+        UbsanLens(), LsanLens(), MsanLens(), HelgrindLens(), DrdLens(),
+    )  # fmt: skip
 }
 
 

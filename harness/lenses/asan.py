@@ -1,6 +1,7 @@
 """asan: AddressSanitizer. C/C++ built with -fsanitize=address; Lua on a LuaJIT whose heap comes from libc.
 
-The Python child gets the compiler's libasan preloaded (it must come first in the library list).
+The Python child gets the compiler's shared ASan runtime preloaded (it must come first in the library
+list): gcc's libasan.so, or clang's libclang_rt.asan-<arch>.so (the module is built -shared-libasan).
 RLIMIT_AS cannot be used (ASan reserves terabytes of shadow), so ASan's own hard_rss_limit_mb caps memory.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import build
+from harness import build, machine
 from harness.lenses.base import (
     ASAN_OPTIONS,
     Lens,
@@ -16,9 +17,11 @@ from harness.lenses.base import (
     asan_runtime,
     base_env,
     limits_for,
+    missing_runtime,
     options,
     python_child,
     python_stacks,
+    symbolizer_option,
 )  # fmt: skip
 from harness.manifest import RunSpec
 
@@ -36,7 +39,7 @@ class AsanLens(Lens):
 
     def unavailable(self, spec):
         if asan_runtime() is None:
-            return "gcc's libasan is not installed; install it with: apt-get install -y gcc libasan8"
+            return missing_runtime(machine.c_compiler(), "asan")
         return None
 
     def prepare(self, spec: RunSpec):
@@ -56,5 +59,6 @@ class AsanLens(Lens):
         env = base_env(spec, workdir)
         limits = limits_for(spec, address_space=False, slow=1.5)
         env["LD_PRELOAD"] = asan_runtime() or ""
-        env["ASAN_OPTIONS"] = options({**ASAN_OPTIONS, "hard_rss_limit_mb": str(case.run.get("memory_mb", 2048))})
+        env["ASAN_OPTIONS"] = options({**ASAN_OPTIONS, "hard_rss_limit_mb": str(case.run.get("memory_mb", 2048)),
+                                       **symbolizer_option(machine.c_compiler())})  # fmt: skip
         return Plan(argv, env, limits, python_stacks, artifact=artifact, send_signal=case.run.get("send_signal"))

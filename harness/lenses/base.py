@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import build
+from harness import build, machine
 from harness.build import Artifact
 from harness.manifest import RunSpec
 from harness.observation import Observation
@@ -128,16 +128,58 @@ def python_then_gdb_stacks(proc, cwd):
     return stacks + native, "+".join(v for v in (via, nvia) if v and v != "none") or "none"
 
 
-def asan_runtime() -> str | None:
-    """The compiler's own libasan (the one our modules link against), or None."""
+def runtime_file(cc: str, name: str) -> str | None:
+    """A file of the compiler's runtime (`cc -print-file-name=NAME`) when it exists, else None."""
     import subprocess
 
-    cc = os.environ.get("CC", "gcc")
     try:
-        path = subprocess.run([cc, "-print-file-name=libasan.so"], capture_output=True, text=True, timeout=20).stdout.strip()
+        path = subprocess.run([cc, f"-print-file-name={name}"], capture_output=True, text=True, timeout=20).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return path if os.path.isabs(path) and os.path.exists(path) else None
+
+
+def asan_runtime() -> str | None:
+    """The compiler's own shared ASan runtime (the one our modules link against), or None:
+    gcc's libasan.so, or clang's libclang_rt.asan-<arch>.so (modules are built with -shared-libasan)."""
+    cc = machine.c_compiler()
+    if machine.is_clang(cc):
+        return runtime_file(cc, f"libclang_rt.asan-{machine.facts()['arch']}.so")
+    return runtime_file(cc, "libasan.so")
+
+
+def sanitizer_runtime(cc: str, san: str) -> str | None:
+    """The runtime a sanitizer build links (gcc: lib<san>.so; clang: its static libclang_rt), or None."""
+    if machine.is_clang(cc):
+        arch = machine.facts()["arch"]
+        name = {"ubsan": "ubsan_standalone", "lsan": "lsan", "msan": "msan", "tsan": "tsan", "asan": "asan"}[san]
+        return runtime_file(cc, f"libclang_rt.{name}-{arch}.a")
+    return runtime_file(cc, f"lib{san}.so")
+
+
+def missing_runtime(cc: str, san: str) -> str:
+    """The skip reason for a sanitizer runtime that is not installed, with the install command."""
+    if machine.is_clang(cc):
+        ver = cc.rsplit("-", 1)[-1] if cc.rsplit("-", 1)[-1].isdigit() else "16"
+        return f"{cc}'s {san} runtime is not installed; install it with: apt-get install -y libclang-rt-{ver}-dev"
+    pkg = {"asan": "libasan8", "tsan": "libtsan2", "ubsan": "libubsan1", "lsan": "liblsan0"}.get(san, f"lib{san}")
+    return f"{cc}'s lib{san} is not installed; install it with: apt-get install -y {pkg}"
+
+
+def symbolizer_option(cc: str) -> dict[str, str]:
+    """clang's sanitizer runtimes symbolize with llvm-symbolizer, found by absolute path only (a
+    /usr/bin/llvm-symbolizer symlink is refused as 'invalid path'); gcc's runtimes symbolize in-process."""
+    if not machine.is_clang(cc):
+        return {}
+    ver = cc.rsplit("-", 1)[-1]
+    candidates = [f"/usr/lib/llvm-{ver}/bin/llvm-symbolizer"] if ver.isdigit() else []
+    found = shutil.which("llvm-symbolizer")
+    if found:
+        candidates.append(os.path.realpath(found))
+    for path in candidates:
+        if os.path.exists(path):
+            return {"external_symbolizer_path": path}
+    return {}
 
 
 def options(opts: dict[str, str]) -> str:

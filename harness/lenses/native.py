@@ -10,6 +10,7 @@ from pathlib import Path
 
 from harness import build, machine
 from harness.diagnose import gdb as gdb_parse
+from harness.lenses import base
 from harness.lenses.base import Lens, Plan, base_env, limits_for, options
 from harness.manifest import RunSpec
 from harness.observation import Observation
@@ -24,7 +25,7 @@ class ExeLens(Lens):
         return [self.exe_profile]
 
     def allowed_profiles(self, language):
-        return [self.exe_profile] if self.exe_profile in ("tsan",) else ["O0", "O2"]
+        return ["O0", "O2"] if self.exe_profile in ("O0", "O2") else [self.exe_profile]
 
     def prepare(self, spec: RunSpec):
         return build.build_exe(spec.case, spec.variant, spec.profile)
@@ -109,10 +110,13 @@ def cores_land_in_cwd() -> bool:
 class ValgrindLens(ExeLens):
     name = "valgrind"
     tools = ("valgrind",)
-    description = "valgrind memcheck: every invalid access and free, on the unmodified binary"
+    description = "valgrind memcheck: every invalid access and free, and the leaks, on the unmodified binary"
 
     def wrap(self, exe, spec, workdir):
-        return ["valgrind", "--tool=memcheck", "--num-callers=30", "--leak-check=no", "--track-origins=no", str(exe)]
+        # A case tagged "leak" is about a leak: memcheck's full leak check reports it at exit. The other
+        # cases keep --leak-check=no (a crash case need not free what it held when it died).
+        leaks = ["--leak-check=full", "--show-leak-kinds=definite,indirect"] if "leak" in spec.case.tags else ["--leak-check=no"]
+        return ["valgrind", "--tool=memcheck", "--num-callers=30", *leaks, "--track-origins=no", str(exe)]
 
     def plan(self, spec, artifact, workdir):
         plan = super().plan(spec, artifact, workdir)
@@ -215,23 +219,112 @@ def summarize_strace(text: str) -> str:
     return out
 
 
-class TsanLens(ExeLens):
-    name = "tsan"
-    exe_profile = "tsan"
-    description = "ThreadSanitizer: two threads touching the same memory without a lock"
+class ThreadToolLens(ValgrindLens):
+    """A valgrind thread checker (helgrind, drd) on the standalone executable."""
+
+    tool = ""
+
+    def wrap(self, exe, spec, workdir):
+        return ["valgrind", f"--tool={self.tool}", "--num-callers=30", *self.tool_flags(), str(exe)]
+
+    def tool_flags(self) -> list[str]:
+        return []
+
+
+class HelgrindLens(ThreadToolLens):
+    name = "helgrind"
+    tool = "helgrind"
+    description = "valgrind helgrind: data races (happens-before) and lock-order violations, on the unmodified binary"
+
+
+class DrdLens(ThreadToolLens):
+    name = "drd"
+    tool = "drd"
+    description = "valgrind DRD: conflicting accesses between threads and lock misuse, on the unmodified binary"
+
+    def tool_flags(self):
+        return ["--check-stack-var=yes"]  # races on a thread's stack variables too
+
+
+class SanitizerLens(ExeLens):
+    """A sanitizer build of the standalone executable (no Python in the process: only the case's report)."""
+
+    sanitizer = ""
+    env_var = ""
+    run_options: dict[str, str] = {}
+
+    def compiler(self, spec: RunSpec) -> str | None:
+        return build.compiler_for(spec.case, self.exe_profile)
 
     def unavailable(self, spec):
-        import subprocess as sp
-
-        path = sp.run(["gcc", "-print-file-name=libtsan.so"], capture_output=True, text=True).stdout.strip()
-        if not path.startswith("/"):
-            return "gcc's libtsan is not installed; install it with: apt-get install -y libtsan2"
+        cc = self.compiler(spec)
+        if base.sanitizer_runtime(cc, self.sanitizer) is None:
+            return base.missing_runtime(cc, self.sanitizer)
         return None
 
     def plan(self, spec, artifact, workdir):
         plan = super().plan(spec, artifact, workdir)
-        plan.limits.memory_mb = None
-        plan.env["TSAN_OPTIONS"] = options({"halt_on_error": "0", "second_deadlock_stack": "1", "color": "never", "exitcode": "66"})
+        plan.limits.memory_mb = None  # the sanitizer reserves terabytes of address space (shadow, allocator)
+        opts = {**self.run_options, **base.symbolizer_option(self.compiler(spec))}
+        plan.env[self.env_var] = options(opts)
+        return plan
+
+
+class UbsanLens(SanitizerLens):
+    """UBSan on the standalone executable rather than a preloaded runtime in a Python child: clang links
+    its UBSan runtime into executables only (a module would need -shared-libsan and a preload), and in
+    the executable the report's stack is the case's own (cc_main -> main) under gcc and clang alike."""
+
+    name = "ubsan"
+    exe_profile = "ubsan"
+    sanitizer = "ubsan"
+    env_var = "UBSAN_OPTIONS"
+    run_options = {"print_stacktrace": "1", "halt_on_error": "1", "report_error_type": "1", "color": "never"}
+    description = "UndefinedBehaviorSanitizer: the undefined operation (overflow, shift, misaligned, bounds...) named at its line"
+
+
+class LsanLens(SanitizerLens):
+    """Standalone LeakSanitizer (-fsanitize=leak) on the executable: at exit it reports every block no
+    pointer reaches. In a Python child CPython's own allocations would fill the report."""
+
+    name = "lsan"
+    exe_profile = "lsan"
+    sanitizer = "lsan"
+    env_var = "LSAN_OPTIONS"
+    run_options = {"detect_leaks": "1", "exitcode": "23", "color": "never"}
+    description = "LeakSanitizer: the blocks no pointer reaches at exit, direct and indirect, with their allocation stacks"
+
+
+class MsanLens(SanitizerLens):
+    """MemorySanitizer (clang only: gcc has no -fsanitize=memory) on the executable, with origins."""
+
+    name = "msan"
+    exe_profile = "msan"
+    sanitizer = "msan"
+    env_var = "MSAN_OPTIONS"
+    run_options = {"halt_on_error": "1", "exitcode": "77", "color": "never"}
+    description = "MemorySanitizer (clang): a branch, index or call that depends on memory never initialised, and where it came from"
+
+    def compiler(self, spec):
+        return build.family_compiler("clang")
+
+    def unavailable(self, spec):
+        if self.compiler(spec) is None:
+            return ("MemorySanitizer needs clang (gcc has no -fsanitize=memory) and no clang is on PATH; "
+                    "install it with: apt-get install -y clang-16 libclang-rt-16-dev")  # fmt: skip
+        return super().unavailable(spec)
+
+
+class TsanLens(SanitizerLens):
+    name = "tsan"
+    exe_profile = "tsan"
+    sanitizer = "tsan"
+    env_var = "TSAN_OPTIONS"
+    run_options = {"halt_on_error": "0", "second_deadlock_stack": "1", "color": "never", "exitcode": "66"}
+    description = "ThreadSanitizer: two threads touching the same memory without a lock"
+
+    def plan(self, spec, artifact, workdir):
+        plan = super().plan(spec, artifact, workdir)
         # TSan needs a fixed memory layout: with high mmap randomisation it fails to start; setarch -R helps.
         if shutil.which("setarch"):
             plan.argv = ["setarch", machine.facts()["arch"], "-R", *plan.argv]
