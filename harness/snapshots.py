@@ -63,6 +63,7 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\+0x[0-9a-fA-F]+\)"), "+0xOFF)"),
     (re.compile(r"BuildId: [0-9a-f]+"), "BuildId: ID"),
     (re.compile(r"\b\d+\.\d+ ?s\b"), "N.Ns"),
+    (re.compile(r"\b\d+\.\d+ seconds\b"), "N.N seconds"),  # asyncio's slow-callback warning
     (re.compile(r"\b\d+\.\d{6,}\b"), "N.NNNNNN"),  # clock readings a case prints
     # ASan's shadow rows: their alignment follows the stack address, which ASLR moves
     (re.compile(r"(?:^(?:=>|  )0xADDR:(?: |\[).*\n?)+", re.M), "  (shadow byte rows omitted from the snapshot: they move with ASLR)\n"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from harness.diagnose import asan, gdb, glibc, lens_reports, python, tsan, valgrind
+from harness.diagnose import asan, asyncio_debug, gdb, glibc, lens_reports, python, tsan, valgrind
 from harness.diagnose.common import Report
 from harness.observation import Observation
 from harness.run import ChildResult
@@ -30,7 +30,7 @@ def first_report(text: str) -> Report | None:
     """The first report that names a kind; failing that, the first report (frames and words, no kind)."""
     fallback = None
     parsers = (asan.parse, tsan.parse, *lens_reports.PARSERS, valgrind.parse, lens_reports.parse_memcheck_leak,
-               glibc.parse, python.parse)  # fmt: skip
+               glibc.parse, asyncio_debug.parse, python.parse)  # fmt: skip
     for parser in parsers:
         report = parser(text)
         if report is None:

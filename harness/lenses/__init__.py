@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harness.errors import UsageError
 from harness.lenses.asan import AsanLens
+from harness.lenses.asyncio_debug import AsyncioDebugLens
 from harness.lenses.base import Lens
 from harness.lenses.fanalyzer import FanalyzerLens
 from harness.lenses.native import (
@@ -23,7 +24,7 @@ LENSES: dict[str, Lens] = {
     lens.name: lens
     for lens in (
         PlainLens(), AsanLens(), GdbLens(), ValgrindLens(), StraceLens(), TsanLens(), FanalyzerLens(),
-        UbsanLens(), LsanLens(), MsanLens(), HelgrindLens(), DrdLens(),
+        UbsanLens(), LsanLens(), MsanLens(), HelgrindLens(), DrdLens(), AsyncioDebugLens(),
     )  # fmt: skip
 }
 
