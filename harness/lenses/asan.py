@@ -19,6 +19,7 @@ from harness.lenses.base import (
     limits_for,
     missing_runtime,
     options,
+    parse_options,
     python_child,
     python_stacks,
     symbolizer_option,
@@ -59,6 +60,9 @@ class AsanLens(Lens):
         env = base_env(spec, workdir)
         limits = limits_for(spec, address_space=False, slow=1.5)
         env["LD_PRELOAD"] = asan_runtime() or ""
+        # A case may turn an ASan check on or off through [run] env ASAN_OPTIONS (e.g.
+        # detect_stack_use_after_return=1): its options override the lens's defaults one by one.
+        own = parse_options(str(case.run.get("env", {}).get("ASAN_OPTIONS", "")))
         env["ASAN_OPTIONS"] = options({**ASAN_OPTIONS, "hard_rss_limit_mb": str(case.run.get("memory_mb", 2048)),
-                                       **symbolizer_option(machine.c_compiler())})  # fmt: skip
+                                       **symbolizer_option(machine.c_compiler()), **own})  # fmt: skip
         return Plan(argv, env, limits, python_stacks, artifact=artifact, send_signal=case.run.get("send_signal"))

@@ -184,3 +184,13 @@ def symbolizer_option(cc: str) -> dict[str, str]:
 
 def options(opts: dict[str, str]) -> str:
     return ":".join(f"{k}={v}" for k, v in opts.items())
+
+
+def parse_options(text: str) -> dict[str, str]:
+    """'a=1:b=2' (a sanitizer's *_OPTIONS syntax; ',' separates too) as a dict, later keys winning."""
+    out: dict[str, str] = {}
+    for item in text.replace(",", ":").split(":"):
+        key, sep, value = item.strip().partition("=")
+        if sep and key:
+            out[key] = value
+    return out
