@@ -18,6 +18,7 @@ import hashlib
 import importlib.machinery
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,10 @@ from cffi import recompiler
 from harness import NATIVE_DIR, machine
 from harness.manifest import Case
 
-BUILD_RECIPE_VERSION = "4"
+BUILD_RECIPE_VERSION = "5"
+# Every profile is built with the compiler's usual warnings on: they are part of the lesson, recorded
+# per run as observed.build_warnings (see warnings_of) and assertable with `warnings = [...]`.
+WARN_FLAGS = ["-Wall"]
 
 PROFILE_FLAGS: dict[str, list[str]] = {
     "O0": ["-O0", "-g", "-fno-omit-frame-pointer"],
@@ -110,10 +114,15 @@ def family_compiler(family: str) -> str | None:
 
 def profile_flags(cc: str, profile: str) -> list[str]:
     """A profile's flags for this compiler. clang links its ASan runtime into executables only: a module
-    needs -shared-libasan (and the child preloads clang's libclang_rt.asan, see lenses.base.asan_runtime)."""
+    needs -shared-libasan (and the child preloads clang's libclang_rt.asan, see lenses.base.asan_runtime);
+    clang's debug info is DWARF 4, for valgrind."""
     flags = list(PROFILE_FLAGS[profile])
-    if machine.is_clang(cc) and profile == "asan":
-        flags.append("-shared-libasan")
+    if machine.is_clang(cc):
+        # clang 16 writes DWARF 5 forms (strx, addrx) that valgrind 3.19's reader gives up on
+        # ("unhandled dwarf2 abbrev form code 0x25 ... I can't recover"): DWARF 4 reads everywhere.
+        flags.append("-gdwarf-4")
+        if profile == "asan":
+            flags.append("-shared-libasan")
     return flags
 
 
@@ -152,7 +161,7 @@ def _extra_sources(case: Case) -> list[Path]:
 
 
 def _flags(case: Case, profile: str) -> list[str]:
-    return profile_flags(compiler_for(case, profile), profile) + ["-pthread"] + case.build.get("cflags", [])
+    return profile_flags(compiler_for(case, profile), profile) + WARN_FLAGS + ["-pthread"] + case.build.get("cflags", [])
 
 
 def _link_flags(case: Case, profile: str) -> list[str]:
@@ -262,6 +271,39 @@ def build_analysis(case: Case, variant: str) -> Artifact:
         (tmp / "analysis.log").write_text(log)
 
     return Artifact("analysis", _cached(key, make) / "analysis.log")
+
+
+WARN_RE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:\d+:)? warning: (?P<msg>.*?)\s*\[(?P<flag>-W[\w=+-]+)(?:,[^\]]*)?\]\s*$", re.M)
+
+
+def build_log(artifact: Artifact) -> Path | None:
+    """The compiler output kept beside an artifact (cached with it), or None (a runtime built by a recipe)."""
+    if artifact.kind == "module":
+        path = artifact.path / "build.log"
+    elif artifact.kind == "exe":
+        path = artifact.path.parent / "build.log"
+    else:
+        path = artifact.path
+    return path if path.is_file() else None
+
+
+def warnings_of(artifact: Artifact | None, case: Case) -> list[dict]:
+    """The compiler's warnings about the case's own sources in the build of this artifact:
+    [{option, file, line, message}], in the compiler's order, each (option, file, line) once.
+    The generated cffi glue and native/main.c are not the lesson: their warnings are left out."""
+    log = build_log(artifact) if isinstance(artifact, Artifact) else None
+    if log is None:
+        return []
+    own = {os.path.basename(f) for f in [*case.variants.values(), *case.build.get("sources", [])]}
+    out, seen = [], set()
+    for m in WARN_RE.finditer(log.read_text(errors="replace")):
+        name = os.path.basename(m["file"])
+        key = (m["flag"], name, int(m["line"]))
+        if name not in own or key in seen:
+            continue
+        seen.add(key)
+        out.append({"option": m["flag"], "file": name, "line": int(m["line"]), "message": re.sub(r"\s*\[CWE-\d+\]", "", m["msg"])})
+    return out
 
 
 def build_runtime(recipe: str, profile: str) -> Artifact:

@@ -231,6 +231,10 @@ def _run_explained(specs, args, out) -> int:
         verdict = "skipped: " + str(rec.skipped) if rec.skipped else ("✔ " if rec.ok else "✘ ") + report.describe(rec.observed)
         out.print(Panel(body, title=escape(rec.id), subtitle=escape(verdict), title_align="left", subtitle_align="left"))
         out.print(Text("look at: ", style="bold") + Text(hint))
+        for w in rec.observed.get("build_warnings") or []:
+            from harness.snapshots import warning_line
+
+            out.print(Text("compiler warning: ", style="bold yellow") + Text(warning_line(w)))
         for m in rec.mismatches:
             out.print(Text(f"  {m}", style="red"))
         out.print()

@@ -57,6 +57,10 @@ def compare(exp: Expectation, obs: Observation, stdout: str = "", stderr: str = 
         for pattern in c.get(stream, []):
             if not re.search(pattern, text, re.M):
                 out.append(Mismatch(stream, pattern, "(no match)"))
+    given = [w["option"] for w in obs.build_warnings]
+    for option in c.get("warnings", []):
+        if option not in given:
+            out.append(Mismatch("warnings", option, given))
     for name, cond in c.get("metrics", {}).items():
         op, value = METRIC_RE.match(cond).groups()
         have = obs.metrics.get(name)

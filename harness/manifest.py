@@ -33,6 +33,7 @@ EXPECT_CHECKS: dict[str, type | tuple[type, ...]] = {
     "stderr": list,
     "stdout": list,
     "metrics": dict,
+    "warnings": list,  # compiler warning options the build of this profile must have given ("-Wformat")
 }
 EXPECT_META = {"variant", "lens", "profile", "when", "note"}
 
@@ -398,6 +399,9 @@ def _parse_expectation(e: Any, i: int, case: Case, path: Path) -> Expectation:
                     re.compile(item)
                 except re.error as err:
                     raise ManifestError(path, f"{p}{k}[{j}]", f"is not a valid regular expression ({err})") from None
+    for j, item in enumerate(checks.get("warnings", [])):
+        if not isinstance(item, str) or not re.fullmatch(r"-W[\w=+-]+", item):
+            raise ManifestError(path, f"{p}warnings[{j}]", "must be a warning option like '-Wformat' or '-Wuse-after-free'")
     for name, cond in checks.get("metrics", {}).items():
         if not isinstance(cond, str) or not METRIC_RE.match(cond):
             raise ManifestError(path, f"{p}metrics.{name}", "must be a comparison like '>= 50' or '== 0'")

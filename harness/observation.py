@@ -20,6 +20,7 @@ class Observation:
     core_dumped: bool = False
     cpu_s: float | None = None  # CPU the child used before the watchdog stopped it (hangs only)
     tool: str | None = None  # which parser named the kind: asan, tsan, valgrind, glibc, python, watchdog, gcc
+    build_warnings: list[dict[str, Any]] = field(default_factory=list)  # the compiler's, on the case's sources
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -115,6 +115,7 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
             stderr = result.stderr + (("\n" + extra) if extra else "")
             stacks = result.stacks
     duration = time.monotonic() - start
+    obs.build_warnings = build.warnings_of(artifact, case)
     mismatches = compare(exp, obs, stdout, stderr + ("\n" + stacks if stacks else ""))
     return RunRecord(case.id, spec.variant, spec.lens, spec.profile, not mismatches, False, expected, obs.as_dict(),
                      duration, mismatches, repeat, stdout, stderr, argv, stacks)  # fmt: skip

@@ -228,6 +228,7 @@ class Snapshot:
     observed: str = ""
     message: str = ""
     frames: list[str] = field(default_factory=list)
+    build_warnings: list[str] = field(default_factory=list)  # 'repro.c:12: message [-Wopt]'
     stderr: str = ""
     stdout: str = ""
 
@@ -259,6 +260,8 @@ def parse_snapshot(text: str) -> Snapshot:
             snap.message = val
         elif key == "frames":
             snap.frames = [f.strip() for f in val.split(" < ") if f.strip()]
+        elif key == "build warning":
+            snap.build_warnings.append(val)
         i += 1
     section = None
     parts: dict[str, list[str]] = {"stderr": [], "stdout": []}
@@ -459,6 +462,8 @@ def _diagnosis(snap: Snapshot) -> str:
         items.append(f"- **message**: {code(snap.message)}")
     if snap.frames:
         items.append("- **frames** (innermost first): " + " ← ".join(code(f) for f in snap.frames))
+    for w in snap.build_warnings:
+        items.append(f"- **compiler warning** (at build time): {code(w)}")
     return "\n".join(items) + "\n"
 
 

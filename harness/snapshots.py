@@ -94,6 +94,11 @@ def normalize(text: str, case_dir: Path | None = None) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
+def warning_line(w: dict) -> str:
+    """One compiler warning of observed.build_warnings, as the snapshot, --explain and the site print it."""
+    return f"{w['file']}:{w['line']}: {w['message']} [{w['option']}]"
+
+
 def render(rec: RunRecord, case_dir: Path | None = None) -> str:
     """The snapshot text: the diagnosis in words, then the output. What depends on timing is left out:
     the values of metrics (expectations check them with ranges), and the stacks of a spinning
@@ -107,6 +112,8 @@ def render(rec: RunRecord, case_dir: Path | None = None) -> str:
         head.append(f"# message: {rec.observed['message']}")
     if rec.observed.get("frames") and not sampled:
         head.append("# frames: " + " < ".join(rec.observed["frames"][:12]))
+    for w in rec.observed.get("build_warnings") or []:
+        head.append(f"# build warning: {warning_line(w)}")
     body = ""
     if rec.stderr.strip():
         body += "--- stderr ---\n" + rec.stderr

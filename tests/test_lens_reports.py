@@ -171,3 +171,48 @@ def test_unknown_cc_is_bad_input(capsys):
     assert main(["list", "--cc", "no-such-cc-42"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--cc no-such-cc-42" in err
+
+
+def test_warnings_expectation_is_validated_and_compared(tmp_path):
+    import shutil
+
+    import pytest
+
+    from conftest import FIXTURE_CASES
+    from harness.compare import compare
+    from harness.errors import ManifestError
+    from harness.manifest import load_case
+    from harness.observation import Observation
+
+    d = tmp_path / "fx-null"
+    shutil.copytree(FIXTURE_CASES / "fx-null", d)
+    toml = d / "case.toml"
+    text = toml.read_text()
+    toml.write_text(text.replace('signal = "SIGSEGV"', 'signal = "SIGSEGV"\nwarnings = ["format"]'))
+    with pytest.raises(ManifestError, match=r"expect\[0\]\.warnings\[0\]"):
+        load_case(d)
+    toml.write_text(text.replace('signal = "SIGSEGV"', 'signal = "SIGSEGV"\nwarnings = ["-Wnull-dereference"]'))
+    exp = load_case(d).expectations[0]
+    warned = Observation(signal="SIGSEGV", build_warnings=[{"option": "-Wnull-dereference", "file": "repro.c", "line": 7, "message": "m"}])
+    assert compare(exp, warned) == []
+    [m] = compare(exp, Observation(signal="SIGSEGV"))
+    assert (m.field, m.expected, m.observed) == ("warnings", "-Wnull-dereference", [])
+
+
+def test_warnings_of_keeps_the_cases_own_sources(tmp_path):
+    from conftest import FIXTURE_CASES
+    from harness import build
+    from harness.manifest import load_case
+
+    case = load_case(FIXTURE_CASES / "fx-null")
+    (tmp_path / "build.log").write_text(
+        "gcc ...\n/x/_cc_fx_null_bug_O0.c:12:1: warning: unused [-Wunused-function]\n"
+        "/cases/fx-null/repro.c:7:5: warning: null write [-Wnull-dereference]\n"
+        "/cases/fx-null/repro.c:7:5: warning: null write [-Wnull-dereference]\n"
+        "/cases/fx-null/repro.c:9:1: warning: 'p' leaked [CWE-401] [-Wanalyzer-malloc-leak]\n"
+    )
+    art = build.Artifact("module", tmp_path, "m")
+    assert build.warnings_of(art, case) == [
+        {"option": "-Wnull-dereference", "file": "repro.c", "line": 7, "message": "null write"},
+        {"option": "-Wanalyzer-malloc-leak", "file": "repro.c", "line": 9, "message": "'p' leaked"},
+    ]
