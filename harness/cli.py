@@ -218,10 +218,14 @@ def _run_explained(specs, args, out) -> int:
     from rich.text import Text
 
     from harness import pipeline, report
+    from harness.pictures import pictures_for, render_terminal, view_from_record
 
     failed = False
-    for spec in specs:
+    views: list = []
+    for i, spec in enumerate(specs):
         [rec] = pipeline.run_all([spec], jobs=1)
+        if not rec.skipped:
+            views.append(view_from_record(rec, spec.case))
         failed |= not rec.ok and not rec.skipped
         hint = spec.case.explain.get(spec.lens, "(no explanation written for this lens yet)")
         lines = (rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")).splitlines()
@@ -238,6 +242,11 @@ def _run_explained(specs, args, out) -> int:
         for m in rec.mismatches:
             out.print(Text(f"  {m}", style="red"))
         out.print()
+        if i + 1 == len(specs) or specs[i + 1].case is not spec.case:  # the case's last run: its picture
+            out.print(Text(f"The picture of {spec.case.id}, drawn from these runs:", style="bold"))
+            out.print(render_terminal(pictures_for(spec.case, views)))
+            out.print()
+            views = []
     return 1 if failed else 0
 
 

@@ -168,6 +168,7 @@ class Case:
     gdb: dict[str, Any] = field(default_factory=dict)
     expectations: list[Expectation] = field(default_factory=list)
     flaw: Flaw | None = None
+    picture: dict[str, str] = field(default_factory=dict)  # [picture]: caption, handler (hints, never coordinates)
 
     @property
     def manifest_path(self) -> Path:
@@ -248,7 +249,7 @@ def _str_list(data: dict, key: str, path: Path, prefix: str = "") -> list[str]:
 
 TOP_KEYS = {
     "id", "title", "summary", "language", "tags", "lenses", "incident", "variants",
-    "build", "run", "profiles", "explain", "expect", "gdb", "flaw",
+    "build", "run", "profiles", "explain", "expect", "gdb", "flaw", "picture",
 }  # fmt: skip
 
 
@@ -348,6 +349,13 @@ def parse_case(data: dict, folder: Path, path: Path) -> Case:
             "locations (see docs/analyzer-corpus.md and cases/double-free/case.toml)"
         )
     case.flaw = _parse_flaw(data["flaw"], case, path)
+    picture = _opt(data, "picture", dict, {}, path)
+    for k, v in picture.items():
+        if k not in ("caption", "handler"):
+            raise ManifestError(path, f"picture.{k}", "is not a picture field (known: caption, handler); pictures are drawn from the runs, never placed by hand")
+        if not isinstance(v, str):
+            raise ManifestError(path, f"picture.{k}", "must be a string")
+    case.picture = dict(picture)
     # every bug run needs an expectation (for some machine)
     for spec in case.runs(variants=["bug"]):
         if not any(

@@ -40,3 +40,12 @@ def show(case: Case) -> None:
     con.print(t)
     for lens, text in case.explain.items():
         con.print(f"[bold]{lens}[/bold]: {text}")
+    from harness.pictures import pictures_for, render_terminal, views_from_snapshots, why_no_picture
+    from harness.snapshots import stored
+
+    pics = pictures_for(case, views_from_snapshots(case, stored(case.path)))
+    con.print("[bold]The picture[/bold] (drawn from the blessed snapshots; `crashcourse run --explain` draws it from a fresh run)")
+    why = why_no_picture(case, pics)
+    if why:
+        con.print(why, style="dim")
+    con.print(render_terminal(pics))

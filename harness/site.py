@@ -8,6 +8,7 @@ site never shows output that was not captured.
 Page layout (one per case, at `cases/<id>/index.md`, the case's files copied beside it):
 
     title, summary, facts        the manifest
+    The picture                  drawn from the blessed snapshots (harness.pictures): inline SVG + text
     The story                    README.md, its own top heading dropped, its headings one level down
     The bug                      the repro, lines marked BUG: highlighted (hl_lines)
     The fix                      the fixed twin as a unified diff against the repro
@@ -584,6 +585,30 @@ def _try_it(case: Case) -> str:
             + f"\nOr through nox: `nox -s cases -- {case.id}`.\n")  # fmt: skip
 
 
+def _pictures_section(case: Case, snapshots: dict) -> str:
+    """Inline SVG drawn from the captured runs; each figure says in words what it shows."""
+    from harness.pictures import pictures_for, views_from_snapshots, why_no_picture
+
+    pics = pictures_for(case, views_from_snapshots(case, snapshots))
+    out = ["Drawn from the runs' own output below (the numbers are the report's numbers), not by hand.\n"]
+    why = why_no_picture(case, pics)
+    if why:
+        out.append(f"!!! info \"No memory, lifetime, lane or signal picture\"\n    {why}\n")
+    for pic in pics:
+        cap = f"<strong>{_html(pic.title)}</strong> · drawn from {_html(pic.source)}. {_html(pic.alt)}"
+        if pic.caption:
+            cap += f" <em>{_html(pic.caption)}</em>"
+        out.append(f'<figure class="cc-figure cc-figure-{pic.kind}">\n{pic.svg}\n'
+                   f"<figcaption>{cap}</figcaption>\n</figure>\n")
+    return "\n".join(out)
+
+
+def _html(s: str) -> str:
+    import html
+
+    return html.escape(s, quote=False)
+
+
 def render_case(case: Case, snapshots: dict[str, dict[str, str]] | None = None) -> str:
     """The Markdown page of one case. `snapshots` is `harness.snapshots.stored(case.path)`."""
     if snapshots is None:
@@ -595,6 +620,8 @@ def render_case(case: Case, snapshots: dict[str, dict[str, str]] | None = None) 
         f"# {case.title}\n",
         f"{case.summary}\n{{ .cc-summary }}\n",
         _facts(case),
+        "## The picture\n",
+        _pictures_section(case, snapshots),
         "## The story\n",
         _story(case),
         "## The bug\n",

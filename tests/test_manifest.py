@@ -134,3 +134,10 @@ def test_a_silent_lens_is_a_labelled_false_negative(case_dir):
     edit(case_dir, 'lens = "plain"\nsignal = "SIGSEGV"', 'lens = "plain"\nsignal = "none"')
     edit(case_dir, 'class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { plain = "it is silent" }')
     assert load_case(case_dir).flaw.missed_by == {"plain": "it is silent"}
+
+
+def test_picture_hints_are_words_never_coordinates(case_dir):
+    edit(case_dir, 'title = "Fixture: NULL store"', 'title = "Fixture: NULL store"\npicture = { x = "10" }')
+    with pytest.raises(ManifestError) as info:
+        load_case(case_dir)
+    assert info.value.field == "picture.x"

@@ -322,26 +322,56 @@ def test_case_page_shows_captured_asan_output(fixture_site, browser):
     browser.screenshot(page + "nojs.html", "fx-heap-overflow-nojs.png", height=5000)
 
 
-def test_corpus_case_page_shows_captured_asan_output(browser, tmp_path_factory):
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    """The real corpus's site, built once for the tests that look at its pages."""
     _need_docs_tools()
     from harness.errors import ManifestError
+
+    try:
+        load_all(ROOT / "cases")
+    except ManifestError as err:
+        pytest.skip(f"the corpus does not load yet: {err}")
+    out = tmp_path_factory.mktemp("corpus-site")
+    build_site(ROOT / "cases", out)
+    server = _Server(out)
+    yield out, server.url
+    server.close()
+
+
+def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
     from harness.snapshots import stored
 
     corpus = ROOT / "cases"
     snaps = stored(corpus / CORPUS_CASE) if (corpus / CORPUS_CASE).is_dir() else {}
     if not any(ASAN_TEXT in t for runs in snaps.values() for k, t in runs.items() if k.startswith("bug.asan.")):
         pytest.skip(f"cases/{CORPUS_CASE} has no blessed bug.asan snapshot yet (crashcourse run {CORPUS_CASE} --bless)")
-    try:
-        load_all(corpus)
-    except ManifestError as err:
-        pytest.skip(f"the corpus does not load yet: {err}")
-    out = tmp_path_factory.mktemp("corpus-site")
-    build_site(corpus, out)
-    server = _Server(out)
-    try:
-        page = server.url + f"cases/{CORPUS_CASE}/"
-        assert ASAN_TEXT in _text(browser.dom(page))
-        browser.screenshot(page, f"{CORPUS_CASE}.png", height=4000)
-        browser.screenshot(server.url, "corpus-index.png")
-    finally:
-        server.close()
+    _, url = corpus_site
+    page = url + f"cases/{CORPUS_CASE}/"
+    assert ASAN_TEXT in _text(browser.dom(page))
+    browser.screenshot(page, f"{CORPUS_CASE}.png", height=4000)
+    browser.screenshot(url, "corpus-index.png")
+
+
+# One page per kind of picture, and what must be drawn on it: the observed numbers and names.
+PICTURE_PAGES = [
+    ("memory-map", "luajit-ffi-copy-off-by-one", ["38-byte heap region", "WRITE of size 15"]),
+    ("lifetime", "double-free", ["allocated", "session_close", "freed again", "repro.c:58"]),
+    ("lanes", "threaded-assign-race", ["T1", "T2", "read of size 8", "write of size 8"]),
+    ("signal-path", "sigfpe-divide", ["SIGFPE", "divide error", "per_request"]),
+    ("catches", "stack-below-sp-write", ["who catches what", "asan@asan"]),
+]
+
+
+@pytest.mark.parametrize("kind,case_id,words", PICTURE_PAGES, ids=[k for k, _, _ in PICTURE_PAGES])
+def test_corpus_page_draws_its_picture(browser, corpus_site, kind, case_id, words):
+    _, url = corpus_site
+    page = url + f"cases/{case_id}/"
+    dom = browser.dom(page)
+    m = re.search(rf'<svg[^>]*class="cc-picture cc-{kind}".*?</svg>', dom, re.S)
+    assert m, f"no {kind} picture on {page}"
+    svg_text = _text(m.group(0))
+    for w in words:
+        assert w in svg_text, f"{w!r} is not drawn in the {kind} picture of {case_id}: {svg_text[:600]}"
+    assert re.search(r"<desc[^>]*>[^<]{20,}</desc>", m.group(0)), "the picture has no text alternative"
+    browser.screenshot(page, f"picture-{kind}-{case_id}.png", height=1800)

@@ -1,0 +1,116 @@
+"""Lifetime: allocated -> freed -> used (or freed again), each point from one of the report's stacks.
+
+ASan prints three stacks for a temporal error (the bad access or second free, "freed by thread T0
+here:", "previously allocated by thread T0 here:"); valgrind prints the same three ("Invalid read",
+"... free'd", "Block was alloc'd at"). For a stack object (use after return or scope) the frame and
+the object come from "located in stack of thread T0 at offset O in frame".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from harness.pictures import Picture, RunView, stack_after, user_frame
+from harness.pictures import svg as S
+
+TEMPORAL = {"heap-use-after-free", "double-free", "stack-use-after-return", "stack-use-after-scope",
+            "use-after-poison", "invalid-free"}  # fmt: skip
+ACCESS_HEAD = re.compile(
+    r"\b(?:READ|WRITE) of size \d+ at|attempting double-free|Invalid (?:read|write) of size|Invalid free\(\)"
+)
+FREED_HEAD = re.compile(r"freed by thread \S+ here:|a block of size [\d,]+ free'd")
+ALLOC_HEAD = re.compile(r"previously allocated by thread \S+ here:|Block was alloc'd at")
+REGION = re.compile(r"located (\d+) bytes inside of (\d+)-byte region|(\d+) bytes inside a block of size ([\d,]+) free'd")
+STACK_OBJ = re.compile(r"\[(\d+), (\d+)\) '([^']+)'")
+ACCESS = re.compile(r"\b(READ|WRITE) of size (\d+)|Invalid (read|write) of size (\d+)")
+
+
+@dataclass
+class Point:
+    label: str  # "allocated", "freed", "used after free", "freed again"
+    func: str
+    loc: str
+
+
+@dataclass
+class Lifetime:
+    source: str
+    tool: str
+    kind: str
+    obj: str  # "32-byte block", "stack object 'x' of f"
+    points: list[Point]
+
+
+def _where(frames: list[tuple[str, str]]) -> tuple[str, str]:
+    func, loc = user_frame(frames)
+    if func == "??":
+        module = re.sub(r"\+0x\w+$", "", loc.rsplit("/", 1)[-1]) if loc else "a library"
+        return f"?? (no symbol: inside {module})", ""
+    return func, loc
+
+
+def extract(views: list[RunView]) -> Lifetime | None:
+    for v in views:
+        kind = v.kind
+        if v.lens not in ("asan", "valgrind") or kind not in TEMPORAL:
+            continue
+        text = v.stderr
+        use = _where(stack_after(text, ACCESS_HEAD))
+        acc = ACCESS.search(text)
+        if kind == "double-free" or (kind == "invalid-free" and "free'd" in text):
+            last = "freed again"
+        else:
+            a = (acc.group(1) or acc.group(3) or "").upper() if acc else ""
+            size = (acc.group(2) or acc.group(4)) if acc else ""
+            last = f"used after free: {a} of size {size}" if a else "used after free"
+        if kind.startswith("stack-use-after"):
+            m = STACK_OBJ.search(text)
+            frame = stack_after(text, re.compile(r"is located in stack of thread"))
+            fname = frame[0][0] if frame else "?"
+            obj = f"stack object '{m.group(3)}' of {fname}" if m else f"a stack object of {fname}"
+            end = "returned" if kind.endswith("return") else "left the object's scope"
+            a = acc.group(1) if acc else ""
+            pts = [Point("lives in the frame", fname, frame[0][1] if frame else ""),
+                   Point(end, fname, ""), Point(f"used after: {a} of size {acc.group(2)}" if acc else "used", *use)]  # fmt: skip
+            return Lifetime(v.id, v.lens, kind, obj, pts)
+        freed = _where(stack_after(text, FREED_HEAD))
+        alloc = _where(stack_after(text, ALLOC_HEAD))
+        m = REGION.search(text)
+        obj = f"{(m.group(2) or m.group(4)).replace(',', '')}-byte block" if m else "the block"
+        if kind == "invalid-free" and "free'd" not in text:
+            continue
+        pts = [Point("allocated", *alloc), Point("freed", *freed), Point(last, *use)]
+        return Lifetime(v.id, v.lens, kind, obj, pts)
+    return None
+
+
+def pictures(case, views: list[RunView]) -> list[Picture]:
+    lt = extract(views)
+    return [draw(lt)] if lt else []
+
+
+def draw(lt: Lifetime) -> Picture:
+    W = 760
+    n = len(lt.points)
+    xs = [60 + i * (W - 120) / max(n - 1, 1) for i in range(n)]
+    y = 70
+    body = [S.text(20, 18, f"lifetime of the {lt.obj} · {lt.source}", "cc-title")]
+    body.append(S.line(xs[0], y, xs[-2], y, "cc-line"))
+    body.append(S.rect(xs[0], y - 9, xs[1] - xs[0], 18, "cc-ok"))
+    body.append(S.text((xs[0] + xs[1]) / 2, y - 14, "alive", "cc-green", "middle"))
+    body.append(S.line(xs[-2], y, xs[-1], y, "cc-badline", "cc-arrow-bad"))
+    body.append(S.text((xs[-2] + xs[-1]) / 2, y - 14, "gone", "cc-red", "middle"))
+    for i, (x, p) in enumerate(zip(xs, lt.points, strict=True)):
+        bad = i == n - 1
+        body.append(f'<circle cx="{x:.1f}" cy="{y}" r="7" class="{"cc-bad" if bad else "cc-info"}"/>')
+        body.append(S.text(x, y + 28, p.label, "cc-red" if bad else "cc-fg", "middle"))
+        body.append(S.text(x, y + 46, S.clip(p.func, 34), "cc-fg", "middle"))
+        if p.loc:
+            body.append(S.text(x, y + 62, S.clip(p.loc, 34), "cc-dim", "middle"))
+    alt = f"Lifetime of the {lt.obj} ({lt.tool}, {lt.kind}): " + "; then ".join(
+        f"{p.label} in {p.func}" + (f" at {p.loc}" if p.loc else "") for p in lt.points) + "."  # fmt: skip
+    svg = S.document(W, y + 76, body, f"Lifetime: {lt.kind}", alt, "cc-lifetime")
+    lines = ["  " + "  ──▶  ".join(p.label for p in lt.points)]
+    lines += [f"  {i + 1}. {p.label:<28} {p.func}" + (f"  ({p.loc})" if p.loc else "") for i, p in enumerate(lt.points)]
+    return Picture("lifetime", f"Lifetime: {lt.kind}", lt.source, alt, svg, lines)

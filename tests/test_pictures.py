@@ -1,0 +1,160 @@
+"""Pictures drawn from observed runs: the numbers come from the report, every kind has a text form."""
+
+import pytest
+
+from harness.discover import load_all
+from harness.pictures import (
+    RunView,
+    lanes,
+    lifetime,
+    memory_map,
+    observed_from_summary,
+    pictures_for,
+    signal_path,
+    views_from_snapshots,
+)
+from harness.report import describe
+from harness.snapshots import stored
+
+ASAN_HEAP = """\
+=================================================================
+==PID==ERROR: AddressSanitizer: heap-buffer-overflow on address 0xADDR at pc 0xADDR bp 0xADDR sp 0xADDR
+WRITE of size 15 at 0xADDR thread T0
+    #0 0xADDR in __interceptor_memcpy ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:827
+    #1 0xADDR  (<site-packages>/lupa/luajit21.cpython-311-x86_64-linux-gnu.so+0xADDR)
+
+0xADDR is located 0 bytes to the right of 38-byte region [0xADDR,0xADDR)
+allocated by thread T0 here:
+    #0 0xADDR in __interceptor_realloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:85
+    #1 0xADDR in make_buffer <case>/repro.c:12
+"""
+ASAN_DOUBLE_FREE = """\
+==PID==ERROR: AddressSanitizer: attempting double-free on 0xADDR in thread T0:
+    #0 0xADDR in __interceptor_free ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:52
+    #1 0xADDR in cc_main <case>/repro.c:58
+0xADDR is located 0 bytes inside of 32-byte region [0xADDR,0xADDR)
+freed by thread T0 here:
+    #0 0xADDR in __interceptor_free ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:52
+    #1 0xADDR in session_close <case>/repro.c:44
+previously allocated by thread T0 here:
+    #0 0xADDR in __interceptor_malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69
+    #1 0xADDR in session_open <case>/repro.c:30
+"""
+VALGRIND_BLOCK = """\
+==PID== Invalid read of size 1
+==PID==    at 0xADDR: cc_main (repro.c:45)
+==PID==  Address 0xADDR is 1 bytes after a block of size 10 alloc'd
+==PID==    at 0xADDR: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)
+==PID==    by 0xADDR: cc_main (repro.c:36)
+"""
+ASAN_STACK = """\
+==PID==ERROR: AddressSanitizer: stack-buffer-overflow on address 0xADDR
+WRITE of size 41 at 0xADDR thread T0
+    #0 0xADDR in __interceptor_strcpy ../../../../src/libsanitizer/asan/asan_interceptors.cpp:425
+    #1 0xADDR in greet <case>/repro.c:32
+Address 0xADDR is located in stack of thread T0 at offset 48 in frame
+    #0 0xADDR in greet <case>/repro.c:28
+
+  This frame has 1 object(s):
+    [32, 48) 'buf' (line 29) <== Memory access at offset 48 overflows this variable
+"""
+TSAN = """\
+WARNING: ThreadSanitizer: data race (pid=PID)
+  Write of size 8 at 0xADDR by thread T2:
+    #0 assign <case>/repro.c:48 (exe+0xADDR)
+    #1 thread2 <case>/repro.c:66 (exe+0xADDR)
+
+  Previous read of size 8 at 0xADDR by thread T1:
+    #0 assign <case>/repro.c:46 (exe+0xADDR)
+    #1 thread1 <case>/repro.c:65 (exe+0xADDR)
+"""
+
+
+def view(lens, stderr, stdout="", **obs):
+    return RunView("bug", lens, "p", {"signal": None, "timed_out": False, "kind": None, **obs}, stderr, stdout)
+
+
+def test_memory_map_numbers_are_the_reports():
+    mm = memory_map.extract([view("asan", ASAN_HEAP, kind="heap-buffer-overflow")])
+    assert (mm.length, mm.access, mm.size, mm.first_bad, mm.range_access) == (38, "WRITE", 15, 38, True)
+    assert mm.start == 24 and mm.allocated_at == "make_buffer (repro.c:12)"
+    pic = memory_map.draw(mm)
+    assert "38-byte heap region" in pic.svg and "WRITE of size 15" in pic.svg
+    assert "<desc" in pic.svg and "0 bytes to the right" in pic.alt
+    assert "\n\n" not in pic.svg  # a blank line would end Markdown's raw HTML block
+
+
+def test_memory_map_adds_malloc_slack_from_a_plain_run():
+    views = [view("plain", "", "CRASHCOURSE_METRIC usable_size=24\n"), view("valgrind", VALGRIND_BLOCK, kind="invalid-read")]
+    mm = memory_map.extract(views)
+    assert (mm.what, mm.first_bad, mm.size, mm.slack_usable) == ("10-byte heap block", 11, 1, 24)
+    assert "plain run sees nothing" in memory_map.draw(mm).alt
+
+
+def test_memory_map_of_a_stack_frame_starts_a_range_at_the_object_it_overflows():
+    mm = memory_map.extract([view("asan", ASAN_STACK, kind="stack-buffer-overflow")])
+    assert mm.objects == [(32, 48, "buf")] and (mm.start, mm.size, mm.first_bad) == (32, 41, 48)
+
+
+def test_lifetime_three_stacks():
+    lt = lifetime.extract([view("asan", ASAN_DOUBLE_FREE, kind="double-free")])
+    assert [(p.label, p.func, p.loc) for p in lt.points] == [
+        ("allocated", "session_open", "repro.c:30"), ("freed", "session_close", "repro.c:44"), ("freed again", "cc_main", "repro.c:58"),
+    ]  # fmt: skip
+    assert lt.obj == "32-byte block"
+
+
+def test_lanes_from_steps_find_the_cycle_and_a_release_breaks_it():
+    bug = "\n".join([
+        "CRASHCOURSE_STEP reader holds cache_lock", "CRASHCOURSE_STEP reader waits loop-thread -- suspended",
+        "CRASHCOURSE_STEP writer holds loop-thread", "CRASHCOURSE_STEP writer waits cache_lock",
+    ])  # fmt: skip
+    ln = lanes.extract([view("plain", "", bug, timed_out=True, kind="deadlock")])
+    assert ln.lanes == ["reader", "writer"] and sorted(ln.cycle) == ["reader", "writer"]
+    graph = lanes.draw_graph(ln)
+    assert "The cycle reader → writer → reader is the deadlock" in graph.alt
+    fixed = bug.replace("CRASHCOURSE_STEP writer holds loop-thread", "CRASHCOURSE_STEP reader releases cache_lock")
+    assert lanes.extract([view("plain", "", fixed)]).cycle == []
+
+
+def test_lanes_from_a_tsan_report_put_the_previous_access_first():
+    ln = lanes.extract([view("tsan", TSAN, kind="data-race")])
+    assert [(s.lane, s.verb) for s in ln.steps] == [("T1", "race-read"), ("T2", "race-write")]
+    assert "repro.c:46" in ln.steps[0].note and "repro.c:48" in ln.steps[1].note
+
+
+def test_signal_path_of_a_refault_loop_goes_round():
+    class C:
+        tags, picture = ["signals"], {}
+
+    v = view("plain", "caught SIGSEGV, backtrace:\nprog(lookup+0x1a)[0x4011]\n", timed_out=True, kind="livelock")
+    sp = signal_path.extract(C(), [v])
+    assert sp.loops and sp.signal == "SIGSEGV" and "lookup" in sp.where
+    assert "round again" in signal_path.draw(sp).alt
+
+
+@pytest.mark.parametrize("obs", [
+    {"signal": "SIGSEGV", "core_dumped": True},
+    {"exit_code": 1, "kind": "heap-buffer-overflow", "access": "WRITE", "size": 15, "tool": "asan"},
+    {"timed_out": True, "cpu_s": 0.1, "kind": "deadlock", "tool": "watchdog"},
+    {"kind": "invalid-free", "tool": "valgrind", "exit_code": 0},
+])  # fmt: skip
+def test_snapshot_summary_reads_back(obs):
+    back = observed_from_summary(describe(obs))
+    for k, v in obs.items():
+        if k not in ("cpu_s", "exit_code") or (k == "exit_code" and v):
+            assert back[k] == v, k
+
+
+def test_every_corpus_case_has_a_picture_and_the_ffi_copy_map_has_its_numbers():
+    found = {}
+    for case in load_all():
+        pics = pictures_for(case, views_from_snapshots(case, stored(case.path)))
+        assert pics and pics[-1].kind == "catches"
+        found[case.id] = pics
+        for p in pics:
+            assert p.alt and p.lines and p.svg.startswith("<svg")
+    ffi = found.get("luajit-ffi-copy-off-by-one")
+    if ffi:
+        mm = next(p for p in ffi if p.kind == "memory-map")
+        assert "38-byte heap region" in mm.svg and "WRITE of size 15" in mm.svg
