@@ -358,6 +358,7 @@ PICTURE_PAGES = [
     ("memory-map", "luajit-ffi-copy-off-by-one", ["38-byte heap region", "WRITE of size 15"]),
     ("lifetime", "double-free", ["allocated", "session_close", "freed again", "repro.c:58"]),
     ("lanes", "threaded-assign-race", ["T1", "T2", "read of size 8", "write of size 8"]),
+    ("wait-for", "async-lock-across-await", ["writer", "reader", "waits for cache_lock", "cycle"]),
     ("signal-path", "sigfpe-divide", ["SIGFPE", "divide error", "per_request"]),
     ("catches", "stack-below-sp-write", ["who catches what", "asan@asan"]),
 ]

@@ -18,18 +18,26 @@ BACKEND = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
 cache = {"config": "v1"}
 
 
+def step(what: str) -> None:  # the same steps as repro.py: here no lane keeps what another waits for
+    print("CRASHCOURSE_STEP", what, flush=True)
+
+
 async def reader(cache_lock: anyio.Lock, holding: anyio.Event) -> None:
     async with cache_lock:  # FIX: an async lock may be held across an await
+        step("reader holds cache_lock")
         value = cache["config"]
         holding.set()
-        await anyio.sleep(0.1)
+        await anyio.sleep(0.1)  # suspends; the loop's thread stays free for the writer
         print("reader: used", value)
+    step("reader releases cache_lock")
 
 
 async def writer(cache_lock: anyio.Lock, holding: anyio.Event) -> None:
     await holding.wait()
     print("writer: acquiring cache_lock ...", flush=True)
+    step("writer waits cache_lock -- an await: the loop's thread runs the reader meanwhile")
     async with cache_lock:  # FIX: waiting for it suspends this task, the loop keeps running
+        step("writer holds cache_lock")
         cache["config"] = "v2"
     print("writer: updated")
 

@@ -25,10 +25,16 @@ cache = {"config": "v1"}
 cache_lock = threading.Lock()  # a lock for THREADS: acquiring it blocks the whole thread
 
 
+def step(what: str) -> None:  # the forced interleaving, step by step (drawn as lanes on the case page)
+    print("CRASHCOURSE_STEP", what, flush=True)
+
+
 async def reader(holding: anyio.Event) -> None:
     with cache_lock:  # BUG: a thread lock held across the await below
+        step("reader holds cache_lock")
         value = cache["config"]
         holding.set()
+        step("reader waits loop-thread -- suspended in sleep(0.1): to resume it needs the loop's thread")
         # Some I/O while the entry is "borrowed" (dashmap: a Ref kept across
         # tokio::time::delay_for(...).await). The task suspends here and gives the
         # thread back to the event loop, still holding cache_lock.
@@ -39,6 +45,8 @@ async def reader(holding: anyio.Event) -> None:
 async def writer(holding: anyio.Event) -> None:
     await holding.wait()  # make the unlucky order certain: the reader holds the lock now
     print("writer: acquiring cache_lock ...", flush=True)
+    step("writer holds loop-thread -- a blocking acquire never gives the thread back")
+    step("writer waits cache_lock")
     with cache_lock:  # BUG: HANGS HERE: a blocking acquire on the event loop's only thread
         cache["config"] = "v2"
     print("writer: updated")

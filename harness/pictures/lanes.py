@@ -179,7 +179,12 @@ def extract(views: list[RunView]) -> Lanes | None:
             if s.lane not in lanes:
                 lanes.append(s.lane)
         for s in stuck:
-            s.lane = _match_lane(s.lane, lanes)
+            matched = _match_lane(s.lane, lanes)
+            func = s.obj.split(" (", 1)[0]
+            if matched not in lanes and func in lanes:  # a thread whose stack is in a lane's own function
+                s.note = f"on {s.lane}" + (f"; {s.note}" if s.note else "")
+                matched = func
+            s.lane = matched
             if s.lane not in lanes:
                 lanes.append(s.lane)
         all_steps = steps + stuck
@@ -223,7 +228,7 @@ def draw_lanes(ln: Lanes) -> Picture:
     n = max(len(ln.lanes), 1)
     W = max(760, 190 * n)
     colw = (W - 40) / n
-    top, rowh = 56, 44
+    top, rowh = 56, 46
     body = [S.text(20, 18, f"lanes · {ln.source}", "cc-title"), S.text(20, 36, S.clip(ln.title, 110), "cc-dim")]
     x_of = {lane: 20 + colw * i + colw / 2 for i, lane in enumerate(ln.lanes)}
     height = top + 30 + rowh * len(ln.steps) + 20
@@ -234,11 +239,11 @@ def draw_lanes(ln: Lanes) -> Picture:
         y = top + 24 + rowh * i
         x = x_of[s.lane]
         w = colw - 16
-        body.append(S.rect(x - w / 2, y, w, 30, VERB_CLASS.get(s.verb, "cc-box")))
-        body.append(S.text(x - w / 2 - 4, y + 19, str(i + 1), "cc-dim", "end"))
-        body.append(S.text(x, y + 13, S.clip(_label(s), int(w / 7)), "cc-fg", "middle"))
+        body.append(S.rect(x - w / 2, y, w, 36 if s.note else 26, VERB_CLASS.get(s.verb, "cc-box")))
+        body.append(S.text(x - w / 2 - 4, y + 17, str(i + 1), "cc-dim", "end"))
+        body.append(S.text(x, y + 16, S.clip(_label(s), int(w / 7.6)), "cc-fg", "middle"))
         if s.note:
-            body.append(S.text(x, y + 26, S.clip(s.note, int(w / 7)), "cc-dim", "middle"))
+            body.append(S.text(x, y + 30, S.clip(s.note, int(w / 7.6)), "cc-dim", "middle", ' style="font-size:10px"'))
     alt = f"Lanes ({ln.title}): " + "; ".join(f"{i + 1}. {s.lane}: {_label(s)}" + (f" ({s.note})" if s.note else "")
                                              for i, s in enumerate(ln.steps)) + "."  # fmt: skip
     svg = S.document(W, height, body, "Thread and task lanes", alt, "cc-lanes")
@@ -251,11 +256,11 @@ def draw_lanes(ln: Lanes) -> Picture:
 
 def draw_graph(ln: Lanes) -> Picture:
     nodes = [lane for lane in ln.lanes if any(lane in (w, h) for w, h, _ in ln.edges)]
-    W, H, R = 560, 320, 110
-    cx, cy = W / 2, H / 2 + 10
+    W, H, R = (560, 160, 150) if len(nodes) <= 2 else (560, 320, 110)
+    cx, cy = W / 2, (H - 20) / 2 + 14
     pos = {}
     for i, node in enumerate(nodes):
-        a = -math.pi / 2 + 2 * math.pi * i / max(len(nodes), 1)
+        a = (math.pi if len(nodes) == 2 else -math.pi / 2) + 2 * math.pi * i / max(len(nodes), 1)
         pos[node] = (cx + R * math.cos(a), cy + R * math.sin(a))
     in_cycle = set(ln.cycle)
     body = [S.text(20, 18, f"wait-for graph · {ln.source}", "cc-title")]
@@ -273,7 +278,7 @@ def draw_graph(ln: Lanes) -> Picture:
         sx, sy = x1 + dx / d * 48 + ox, y1 + dy / d * 20 + oy
         ex, ey = x2 - dx / d * 48 + ox, y2 - dy / d * 20 + oy
         body.append(S.line(sx, sy, ex, ey, "cc-badline" if bad else "cc-line", "cc-arrow-bad" if bad else "cc-arrow"))
-        mx, my = (sx + ex) / 2 + ox * 1.6, (sy + ey) / 2 + oy * 1.6
+        mx, my = (sx + ex) / 2 + ox * 1.3, (sy + ey) / 2 + oy * 1.3 + 4
         body.append(S.text(mx, my, f"waits for {obj}", "cc-red" if bad else "cc-dim", "middle"))
     for node, (x, y) in pos.items():
         body.append(S.rect(x - 60, y - 16, 120, 32, "cc-bad" if node in in_cycle else "cc-box", 14))
