@@ -81,8 +81,13 @@ class GdbLens(ExeLens):
             return ""
         obs.core_dumped = True
         argv = ["gdb", "-nx", "-batch", *BT, *self._commands(spec), str(plan.artifact.path), str(core)]
-        proc = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=60, cwd=workdir)
-        text = proc.stdout + proc.stderr
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, errors="replace", timeout=60, cwd=workdir)
+            text = proc.stdout + proc.stderr
+        except subprocess.TimeoutExpired as err:  # a case's gdb commands may loop on a corrupt stack
+            out = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else (err.stdout or "")
+            text = out + "\n(gdb was stopped after 60 s reading the core)\n"
+            obs.message = (obs.message or "") + " (gdb timed out reading the core)"
         # gdb prints frame #0 once when it loads the core: count frames from our `bt` on.
         obs.frames = gdb_parse.frames(after_marker(text))
         from harness.diagnose import metrics
