@@ -382,8 +382,16 @@ def render_index(cases: list[Case]) -> str:
     total = len(cases)
     out.append(f"## The cases\n\n{total} case{'s' if total != 1 else ''}, grouped by what goes wrong. "
                "*Shows* is what the bug's expectations name: the signal, then the diagnosis of each lens.\n")  # fmt: skip
+    langs: dict[str, int] = {}
+    for c in cases:
+        name = LANGUAGE_NAMES.get(c.language, c.language)
+        langs[name] = langs.get(name, 0) + 1
+    out.append("By language: " + ", ".join(f"{n} {lang}" for lang, n in sorted(langs.items(), key=lambda kv: -kv[1])) + ".\n")
+    out.append('<div class="cc-filter"><label>Find a case: <input type="search" id="cc-filter" '
+               'placeholder="words from any column: heap-use-after-free, tsan, SIGSEGV, python, deadlock" '
+               'aria-describedby="cc-filter-count"></label><span id="cc-filter-count" aria-live="polite"></span></div>\n')
     for group, members in grouped(cases):
-        out.append(f"### {group.title}\n\n{group.blurb}\n")
+        out.append(f"### {group.title} ({len(members)}) {{ .cc-group }}\n\n{group.blurb}\n")
         out.append('| case | language | shows | lenses | tags | incident |')
         out.append("|---|---|---|---|---|---|")
         for c in members:

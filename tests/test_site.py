@@ -123,8 +123,9 @@ def test_groups_use_language_and_tags(fx_cases):
     groups = site.grouped(fx_cases.values())
     assert [g.key for g, _ in groups] == ["memory", "signals", "lua"]  # GROUPS order, empty ones left out
     index = site.render_index(list(fx_cases.values()))
-    heads = re.findall(r"^### (.+)$", index, re.M)
+    heads = re.findall(r"^### (.+?) \(\d+\) \{ \.cc-group \}$", index, re.M)
     assert heads == ["Memory errors", "Signals", "Lua and LuaJIT"]
+    assert 'id="cc-filter"' in index and "By language: " in index
     row = next(ln for ln in index.splitlines() if "fx-heap-overflow" in ln)
     assert "`heap-buffer-overflow`" in row and "plain, asan" in row and "https://example.invalid/fixture" in row
 
@@ -351,6 +352,21 @@ def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
     assert ASAN_TEXT in _text(browser.dom(page))
     browser.screenshot(page, f"{CORPUS_CASE}.png", height=4000)
     browser.screenshot(url, "corpus-index.png")
+
+
+def test_index_filter_keeps_matching_rows_and_hides_empty_groups(browser, corpus_site):
+    """`?q=` pre-fills the home page's filter: only matching rows stay, and a group left empty is hidden."""
+    _, url = corpus_site
+    dom = browser.dom(url + "?q=heap-use-after-free")
+    m = re.search(r'id="cc-filter"[^>]*data-shown="(\d+)"|data-shown="(\d+)"[^>]*id="cc-filter"', dom)
+    assert m, "the filter did not run"
+    shown = int(m.group(1) or m.group(2))
+    rows = re.findall(r"<tr(?: style=\"([^\"]*)\")?>(.*?)</tr>", dom, re.S)
+    visible = [body for style, body in rows if "display: none" not in (style or "") and 'href="cases/' in body]
+    assert shown == len(visible) > 0
+    assert all("heap-use-after-free" in _text(body) for body in visible)
+    assert re.search(r'<h3[^>]*class="cc-group"[^>]*style="display: none;"', dom), "no group was hidden"
+    browser.screenshot(url + "?q=heap-use-after-free", "index-filter.png", height=1400)
 
 
 # One page per kind of picture, and what must be drawn on it: the observed numbers and names.
