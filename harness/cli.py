@@ -52,6 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--lens", action="append", help="only this lens (default: every lens of each case)")
     quiz.add_argument("--answers", help="predictions from a JSON/TOML file instead of the keyboard")
     _filters(quiz)
+
+    truth = sub.add_parser("truth", help="the ground truth: every case's flaw, and which lens catches it")
+    truth.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
+    truth.add_argument("--format", choices=["json", "sarif"], default="json", help="json (default) or SARIF 2.1.0")
+    truth.add_argument("--class", dest="flaw_class", action="append", help="only flaws of this class (glob)")
+    truth.add_argument("--cwe", action="append", type=int, help="only flaws with this CWE id (or an equivalent)")
+    _filters(truth)
+
+    score = sub.add_parser("score", help="score analyzers against the ground truth (TP/FP/FN/TN, precision, recall)")
+    score.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
+    score.add_argument("--analyzer", action="append", required=True, metavar="NAME",
+                       help="a built-in (gcc-fanalyzer, cppcheck, clang-analyzer, ruff-async, mypy-coroutine), a lens "
+                            "(asan, valgrind, tsan, ...), an entry point of group crashcourse.analyzers, or "
+                            "NAME='command {source}' (repeatable)")
+    score.add_argument("--tolerance", type=int, default=0, metavar="N", help="a finding within N lines of a flaw line matches (default 0)")
+    score.add_argument("--json", action="store_true", help="print the whole scoreboard as JSON")
+    score.add_argument("--sarif-out", metavar="DIR", help="write each analyzer's findings as DIR/<analyzer>.sarif")
+    score.add_argument("--class", dest="flaw_class", action="append", help="only flaws of this class (glob)")
+    score.add_argument("--cwe", action="append", type=int, help="only flaws with this CWE id (or an equivalent)")
+    score.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="children at once for the lenses (default: CPU count)")
+    _filters(score)
     return p
 
 
@@ -275,6 +296,65 @@ def cmd_quiz(args) -> int:
     return 0
 
 
+def _select_flaws(args) -> list[Case]:
+    import fnmatch
+
+    from harness.truth import cwe_matches
+
+    cases = _select(args)
+    if args.flaw_class:
+        cases = [c for c in cases if c.flaw and any(fnmatch.fnmatchcase(c.flaw.cls, k) for k in args.flaw_class)]
+    if args.cwe:
+        cases = [c for c in cases if c.flaw and any(cwe_matches(w, c.flaw.cwe) for w in args.cwe)]
+    return cases
+
+
+def cmd_truth(args) -> int:
+    from harness import sarif, truth
+
+    cases = _select_flaws(args)
+    doc = sarif.truth_sarif(cases) if args.format == "sarif" else truth.corpus_truth(cases)
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_score(args) -> int:
+    import os
+    from pathlib import Path
+
+    from harness import analyzers, report, score, scoreboard
+
+    if args.tolerance < 0:
+        raise UsageError("crashcourse score: --tolerance must be 0 or more")
+    chosen = analyzers.resolve(args.analyzer)  # unknown analyzer or missing command: exit 2 here
+    cases = _select_flaws(args)
+    if not cases:
+        raise UsageError("crashcourse score: no case matches those filters; 'crashcourse list' shows them all")
+    out_dir = Path(args.sarif_out) if args.sarif_out else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"crashcourse score: --sarif-out {out_dir} exists and is not a directory")
+    err = report.console(stderr=True)
+    board = score.run_scoring(
+        chosen, cases, args.tolerance, args.jobs or os.cpu_count() or 1,
+        on_analyzer=lambda a: err.print(f"scoring {a.name} over {len(cases)} cases ...", style="dim"),
+    )  # fmt: skip
+    if out_dir is not None:
+        from harness import sarif
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, entry in board["analyzers"].items():
+            path = out_dir / f"{name.replace('/', '_')}.sarif"
+            path.write_text(json.dumps(sarif.findings_sarif(name, score.as_findings_rows(entry, cases)), indent=2))
+            err.print(f"wrote {path}", style="dim", markup=False, highlight=False)
+    if args.json:
+        print(json.dumps(board, indent=2, ensure_ascii=False))
+    else:
+        out = report.console()
+        for line in scoreboard.text_report(board):
+            out.print(line, markup=False, highlight=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -284,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         saved = os.environ.get(machine.CC_ENV)
         try:
             _select_compiler(getattr(args, "cc", None))
-            return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz}[args.command](args)
+            return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
+                    "score": cmd_score}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
             if saved is None:
                 os.environ.pop(machine.CC_ENV, None)

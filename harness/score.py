@@ -1,0 +1,212 @@
+"""Scoring analyzers against the ground truth: TP/FP/FN/TN at file, line and CWE level.
+
+The unit is one case variant. The bug variant is a positive, the fixed twin a negative.
+
+  file  the bug variant: TP when the analyzer reports anything in the case's files, else FN;
+        the fixed twin: FP when it reports anything, else TN.
+  line  a finding *matches* when its line, or one of its related lines (the other frames of a
+        runtime report), is a flaw location of the same file, within +-tolerance lines (0 by
+        default). Bug: TP when a finding matches; else FN, and also FP when it reported located
+        findings elsewhere (a report at the wrong line is a miss and a false alarm, as in SATE).
+        Fixed: FP when it reports any located finding, else TN.
+  cwe   as line, and the matching finding's CWE equals one of the flaw's or is equivalent
+        (harness.truth.CWE_GROUPS). Findings that name no CWE are not scored at this level.
+
+A finding without a line (a crash with no trace) counts at file level only. An analyzer that
+crashes, times out or prints garbage is an *error* for that unit, reported and left out of the
+counts; a case an analyzer does not look at (another language, a lens the case does not run) is
+*n/a*. precision = TP/(TP+FP), recall = TP/(TP+FN), specificity = TN/(TN+FP), F1 their harmonic
+mean; a 0/0 is "n/a".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from harness import ROOT
+from harness.analyzers import Analyzer, Finding, Result
+from harness.manifest import VARIANTS, Case
+from harness.truth import cwe_matches
+
+LEVELS = ("file", "line", "cwe")
+
+
+def _ratio(num: int, den: int) -> float | str:
+    return round(num / den, 3) if den else "n/a"
+
+
+def metrics(c: dict[str, int]) -> dict[str, float | str]:
+    p = _ratio(c["tp"], c["tp"] + c["fp"])
+    r = _ratio(c["tp"], c["tp"] + c["fn"])
+    s = _ratio(c["tn"], c["tn"] + c["fp"])
+    f1: float | str = "n/a"
+    if isinstance(p, float) and isinstance(r, float):
+        f1 = round(2 * p * r / (p + r), 3) if p + r else 0.0
+    return {"precision": p, "recall": r, "specificity": s, "f1": f1}
+
+
+def case_file(case: Case, path: str) -> str | None:
+    """A finding's path as a file of the case folder, or None when it is elsewhere (a system header)."""
+    if not path:
+        return None
+    p = Path(path)
+    candidates = [p] if p.is_absolute() else [case.path / p, ROOT / p, case.path.parent.parent / p]
+    base = case.path.resolve()
+    for c in candidates:
+        try:
+            r = c.resolve()
+        except OSError:
+            continue
+        if r.parent == base or base in r.parents:
+            return r.relative_to(base).as_posix()
+    return None
+
+
+def judge(case: Case, variant: str, result: Result, tolerance: int = 0) -> dict[str, Any]:
+    """One unit's outcome at each level, and its findings annotated with what they matched."""
+    flaw = case.flaw
+    assert flaw is not None
+    unit: dict[str, Any] = {"case": case.id, "variant": variant, "class": flaw.cls}
+    if result.skipped:
+        return {**unit, "status": "n/a", "reason": result.skipped, "findings": [], "outcome": {}}
+    if result.error:
+        return {**unit, "status": "error", "reason": result.error, "findings": [], "outcome": {}}
+    findings = []
+    for f in result.findings:
+        file = case_file(case, f.path)
+        if file is None:
+            continue  # outside the case: not about it
+        points = [(file, f.line)] + [(case_file(case, p), n) for p, n in f.related]
+        points = [(fl, n) for fl, n in points if fl and n]
+        line_hit = variant == "bug" and any(
+            fl == loc.file and abs(n - loc.line) <= tolerance for fl, n in points for loc in flaw.locations
+        )
+        findings.append({**f.as_dict(), "file": file, "located": bool(points), "line_hit": line_hit,
+                         "cwe_hit": line_hit and any(cwe_matches(c, flaw.cwe) for c in f.cwe)})  # fmt: skip
+    located = [f for f in findings if f["located"]]
+    with_cwe = [f for f in located if f["cwe"]]
+    if variant == "bug":
+        outcome = {
+            "file": ["tp"] if findings else ["fn"],
+            "line": ["tp"] if any(f["line_hit"] for f in findings) else (["fn", "fp"] if located else ["fn"]),
+            "cwe": ["tp"] if any(f["cwe_hit"] for f in findings) else (["fn", "fp"] if with_cwe else ["fn"]),
+        }
+    else:
+        outcome = {"file": ["fp"] if findings else ["tn"], "line": ["fp"] if located else ["tn"],
+                   "cwe": ["fp"] if with_cwe else ["tn"]}  # fmt: skip
+    out = {**unit, "status": "ok", "findings": findings, "outcome": outcome}
+    if result.detail:
+        out["detail"] = result.detail
+    return out
+
+
+def _empty() -> dict[str, dict[str, int]]:
+    return {lv: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for lv in LEVELS}
+
+
+def _tally(units: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = _empty()
+    errors = na = 0
+    for u in units:
+        if u["status"] == "error":
+            errors += 1
+        elif u["status"] == "n/a":
+            na += 1
+        else:
+            for lv in LEVELS:
+                for o in u["outcome"][lv]:
+                    counts[lv][o] += 1
+    return {
+        "levels": {lv: {**counts[lv], **metrics(counts[lv])} for lv in LEVELS},
+        "errors": errors,
+        "not_applicable": na,
+        "scored": len(units) - errors - na,
+    }
+
+
+def cell(case: Case, analyzer: str, bug: dict[str, Any], fixed: dict[str, Any]) -> dict[str, Any]:
+    """The scoreboard cell for one case: caught | elsewhere | missed | n/a | error, and false_alarm."""
+    flaw = case.flaw
+    assert flaw is not None
+    c: dict[str, Any] = {"false_alarm": fixed.get("status") == "ok" and fixed["outcome"]["file"] == ["fp"]}
+    if bug["status"] in ("n/a", "error"):
+        c["state"], c["why"] = bug["status"], bug.get("reason", "")
+        return c
+    if fixed.get("status") == "error":
+        c["fixed_error"] = fixed.get("reason", "")
+    if bug["outcome"]["line"] == ["tp"]:
+        c["state"] = "caught"
+        c["cwe_ok"] = bug["outcome"]["cwe"] == ["tp"]
+    elif bug["outcome"]["file"] == ["tp"]:
+        c["state"] = "elsewhere"  # it reported the bug variant, not at a flaw line
+    else:
+        c["state"] = "missed"
+    label = flaw.missed_by.get(analyzer) or next(
+        (why for key, why in flaw.missed_by.items() if key.split(":")[0] == analyzer), ""
+    )
+    if label and c["state"] != "caught":
+        c["why"] = label
+    expected = flaw.analyzers.get(analyzer)
+    if expected:
+        c["expected"] = expected
+    kinds = [f["rule"] for f in bug.get("findings", [])]
+    if kinds:
+        c["found"] = sorted(set(kinds))[:4]
+    return c
+
+
+def run_scoring(
+    analyzers: list[Analyzer], cases: list[Case], tolerance: int = 0, jobs: int = 1,
+    on_analyzer=None,
+) -> dict[str, Any]:  # fmt: skip
+    """Run every analyzer over every case variant and score it. Never raises for what an analyzer does."""
+    from harness import machine
+
+    board: dict[str, Any] = {
+        "format": "crashcourse-score/1", "machine": machine.facts(), "line_tolerance": tolerance,
+        "cases": [{"case": c.id, "class": c.flaw.cls if c.flaw else "", "language": c.language} for c in cases],
+        "analyzers": {},
+    }  # fmt: skip
+    units = [(c, v) for c in cases for v in VARIANTS]
+    for a in analyzers:
+        if on_analyzer:
+            on_analyzer(a)
+        try:
+            results = a.analyze_all(units, jobs)
+        except Exception as e:  # a plug-in whose batch method itself blows up: every unit is an error
+            msg = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+            results = [Result(error=msg) for _ in units]
+        judged = [judge(c, v, r, tolerance) for (c, v), r in zip(units, results, strict=True)]
+        by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for u in judged:
+            by_class[u["class"]].append(u)
+        cells = {}
+        for c in cases:
+            bug = next(u for u in judged if u["case"] == c.id and u["variant"] == "bug")
+            fixed = next(u for u in judged if u["case"] == c.id and u["variant"] == "fixed")
+            cells[c.id] = cell(c, a.name, bug, fixed)
+        board["analyzers"][a.name] = {
+            "kind": a.kind,
+            "description": a.description,
+            **_tally(judged),
+            "by_class": {k: _tally(v) for k, v in sorted(by_class.items())},
+            "cells": cells,
+            "units": judged,
+        }
+    return board
+
+
+def as_findings_rows(entry: dict[str, Any], cases: list[Case]) -> list[dict[str, Any]]:
+    """An analyzer's units as rows for sarif.findings_sarif (paths relative to the repository)."""
+    from harness.truth import rel
+
+    by_id = {c.id: c for c in cases}
+    rows = []
+    for u in entry["units"]:
+        case = by_id[u["case"]]
+        fs = [Finding(rel(case, f["file"]), f["line"], f["cwe"], f["rule"], f["message"]) for f in u["findings"]]
+        rows.append({"case": u["case"], "variant": u["variant"], "findings": fs,
+                     "error": u.get("reason") if u["status"] == "error" else ""})  # fmt: skip
+    return rows

@@ -1,0 +1,187 @@
+"""Ground truth of the corpus: each case's flaw (from its [flaw] table) and each lens's expected verdict.
+
+The per-tool truth is derived, never written twice: a lens *catches* a case's flaw when the bug
+variant's observed expectation reports something (a signal, a diagnosis, a failing exit, a hang),
+and *misses* it otherwise, with the `missed_by` sentence saying why. A fixed twin whose expectation
+reports something would be a false alarm of that lens (none is, today). See docs/analyzer-corpus.md.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from harness import ROOT, machine
+from harness.manifest import VARIANTS, Case, RunSpec, reports_flaw
+
+# ---- CWE equivalences ---------------------------------------------------------------------------------
+# A finding's CWE counts for a flaw's CWE when they are equal or in one group here. Each group is a CWE
+# and the more specific ids a tool may report for the same mistake (MITRE's ChildOf/PeerOf relations,
+# restricted to the ones analyzers actually mix up). Documented in docs/analyzer-corpus.md.
+CWE_GROUPS: list[tuple[str, frozenset[int]]] = [
+    ("out-of-bounds write", frozenset({787, 119, 120, 121, 122, 124, 193, 788, 805, 806})),
+    ("out-of-bounds read", frozenset({125, 119, 126, 127, 193, 788})),
+    ("use after free / expired pointer", frozenset({416, 825, 672})),
+    ("double free", frozenset({415, 1341, 672})),
+    ("NULL dereference", frozenset({476, 690})),
+    ("race condition", frozenset({362, 366, 364, 367, 820, 821})),
+    ("deadlock / improper locking", frozenset({833, 667, 764, 1322})),
+    ("divide by zero / overflow", frozenset({369, 190, 191, 682})),
+    ("leak / missing release", frozenset({401, 772, 404, 400})),
+    ("wrong call arguments", frozenset({685, 628, 686, 134})),
+    ("uninitialised", frozenset({457, 908, 909})),
+    ("signal handler safety", frozenset({479, 364, 828})),
+    ("undefined behaviour", frozenset({758, 475})),
+]
+
+
+def cwe_matches(found: int, truth: list[int]) -> bool:
+    if found in truth:
+        return True
+    return any(found in group and any(t in group for t in truth) for _, group in CWE_GROUPS)
+
+
+# ---- what a run's diagnosis means as a CWE ------------------------------------------------------------
+# observed.kind (every lens's parsers: ASan, TSan, UBSan, LSan, MSan, valgrind, helgrind, drd, glibc,
+# the watchdog, gcc) -> CWE ids. A kind not listed has no CWE: it still counts at file and line level.
+KIND_CWE: dict[str, list[int]] = {
+    "heap-buffer-overflow": [122],
+    "stack-buffer-overflow": [121],
+    "stack-buffer-underflow": [124],
+    "global-buffer-overflow": [787],
+    "dynamic-stack-buffer-overflow": [121],
+    "container-overflow": [787],
+    "heap-use-after-free": [416],
+    "stack-use-after-return": [562],
+    "stack-use-after-scope": [416],
+    "use-after-poison": [416],
+    "double-free": [415],
+    "attempting-free-on-address-which-was-not-malloc()-ed": [590],
+    "bad-free": [590],
+    "alloc-dealloc-mismatch": [762],
+    "new-delete-type-mismatch": [762],
+    "memory-leak": [401],
+    "detected-memory-leaks": [401],
+    "definitely-lost": [401],
+    "use-of-uninitialized-value": [457],
+    "uninitialised-value": [457],
+    "conditional-jump-depends-on-uninitialised-value": [457],
+    "data-race": [362],
+    "race": [362],
+    "lock-order-inversion": [833],
+    "lock-order": [833],
+    "deadlock": [833],
+    "livelock": [835],
+    "invalid-read": [125],
+    "invalid-write": [787],
+    "invalid-free": [415],
+    "mismatched-free": [762],
+    "stack-smashing": [121],
+    "pure-virtual-call": [758],
+    "signed-integer-overflow": [190],
+    "integer-divide-by-zero": [369],
+    "division-by-zero": [369],
+    "shift-exponent": [1335],
+    "null-pointer-use": [476],
+    "misaligned-address": [704],
+    "invalid-bool-load": [758],
+    "invalid-enum-load": [758],
+    "RecursionError": [674],
+    "MemoryError": [400],
+}
+SIGNAL_CWE = {"SIGFPE": [369]}
+ANALYZER_OPTION_RE = re.compile(r"CWE-(\d+)")
+
+
+def kind_cwe(observed: dict[str, Any], text: str = "") -> list[int]:
+    """The CWE ids a run's diagnosis names (gcc says it in the warning: '[CWE-415]')."""
+    kind = observed.get("kind") or ""
+    if kind in KIND_CWE:
+        return list(KIND_CWE[kind])
+    if kind.startswith("-W"):
+        found = [int(c) for c in ANALYZER_OPTION_RE.findall(text)]
+        return found[:1] or ([685] if kind.startswith("-Wformat") else [])
+    if kind == "SEGV" and "zero page" in text:  # ASan: 'Hint: address points to the zero page.'
+        return [476]
+    return list(SIGNAL_CWE.get(observed.get("signal") or "", []))
+
+
+# ---- per-lens verdicts from the observed expectations ---------------------------------------------------
+
+
+def lens_truth(case: Case) -> dict[str, dict[str, Any]]:
+    """lens -> profile -> {bug: caught|missed|not-observed-here, fixed: clean|false-alarm|..., kind, why}."""
+    flaw = case.flaw
+    out: dict[str, dict[str, Any]] = {}
+    for lens in case.lenses:
+        per: dict[str, Any] = {}
+        for profile in case.profiles_for(lens):
+            entry: dict[str, Any] = {}
+            for variant in VARIANTS:
+                exp, _ = case.expectation_for(RunSpec(case, variant, lens, profile))
+                if exp is None:
+                    entry[variant] = "not-observed-here"
+                    continue
+                said = reports_flaw(exp.checks)
+                if variant == "bug":
+                    entry["bug"] = "caught" if said else "missed"
+                    if said:
+                        kind = exp.checks.get("kind", "none")
+                        sig = exp.checks.get("signal", "none")
+                        entry["kind"] = kind if kind != "none" else (sig if sig != "none" else "exit/hang")
+                    elif flaw:
+                        entry["why"] = flaw.missed_by.get(f"{lens}:{profile}") or flaw.missed_by.get(lens, "")
+                else:
+                    entry["fixed"] = "false-alarm" if said else "clean"
+            per[profile] = entry
+        out[lens] = per
+    return out
+
+
+def lens_verdict(case: Case, lens: str) -> str:
+    """One word per case and lens: caught (under some profile), missed, n/a (not a lens of the case)."""
+    if lens not in case.lenses:
+        return "n/a"
+    verdicts = [p.get("bug") for p in lens_truth(case)[lens].values()]
+    if "caught" in verdicts:
+        return "caught"
+    if "missed" in verdicts:
+        return "missed"
+    return "not-observed-here"
+
+
+def rel(case: Case, file: str) -> str:
+    """A case file's path relative to the repository (or the cases folder's parent)."""
+    p = (case.path / file).resolve()
+    for base in (ROOT, case.path.parent.parent):
+        try:
+            return p.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return p.as_posix()
+
+
+def case_truth(case: Case) -> dict[str, Any]:
+    flaw = case.flaw
+    assert flaw is not None  # required by the loader
+    d: dict[str, Any] = {
+        "case": case.id,
+        "title": case.title,
+        "language": case.language,
+        "tags": case.tags,
+        "incident": case.incident.get("url", ""),
+        "variants": {v: rel(case, case.variants[v]) for v in VARIANTS},
+        **flaw.as_dict(),
+    }
+    for loc in d["locations"]:
+        loc["path"] = rel(case, loc["file"])
+    d["lenses"] = lens_truth(case)
+    return d
+
+
+def corpus_truth(cases: list[Case]) -> dict[str, Any]:
+    return {
+        "format": "crashcourse-truth/1",
+        "machine": machine.facts(),
+        "cases": [case_truth(c) for c in cases],
+    }
