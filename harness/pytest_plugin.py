@@ -21,10 +21,23 @@ def pytest_addoption(parser):
     group.addoption("--cc-lens", action="append", default=None, help="crashcourse: only runs under this lens")
     group.addoption("--cc-repeat", type=int, default=1, help="crashcourse: run each case this many times")
     group.addoption("--cc-no-skip", action="store_true", help="crashcourse: a skipped run (missing tool) fails")
+    group.addoption("--cc-analyzer", action="append", default=None, metavar="NAME",
+                    help="crashcourse: score this analyzer instead of running the lenses; each case x variant is an item "
+                    "(the bug passes when it reports the flaw at a flaw line, the fixed twin when it stays silent)")
+    group.addoption("--cc-tolerance", type=int, default=0, help="crashcourse: with --cc-analyzer, lines of slack (default 0)")
 
 
 def pytest_configure(config):
     from harness.lenses import LENSES
+
+    if config.getoption("--cc-analyzer", None):
+        from harness import analyzers
+        from harness.errors import UsageError
+
+        try:
+            config._cc_analyzers = analyzers.resolve(config.getoption("--cc-analyzer"))
+        except UsageError as e:
+            raise pytest.UsageError(str(e)) from None
 
     for name, lens in LENSES.items():
         config.addinivalue_line("markers", f"{name}: runs under the crashcourse '{name}' lens ({lens.description})")
@@ -42,6 +55,13 @@ class CaseFile(pytest.File):
         from harness.manifest import load_case
 
         case = load_case(self.path.parent)  # a malformed manifest is a collection error naming the field
+        chosen = getattr(self.config, "_cc_analyzers", None)
+        if chosen:
+            for analyzer in chosen:
+                for variant in ("bug", "fixed"):
+                    yield AnalyzerItem.from_parent(self, name=f"{analyzer.name}-{variant}", case=case,
+                                                   analyzer=analyzer, variant=variant)  # fmt: skip
+            return
         lenses = self.config.getoption("--cc-lens")
         for spec in case.runs(lenses=lenses):
             for r in range(self.config.getoption("--cc-repeat")):
@@ -92,3 +112,43 @@ class CaseRun(pytest.Item):
 
     def reportinfo(self):
         return self.path, None, f"{self.spec.case.id}[{self.name}]"
+
+
+class AnalyzerVerdict(Exception):
+    pass
+
+
+class AnalyzerItem(pytest.Item):
+    """One case variant under one analyzer (--cc-analyzer): the analyzer corpus as test items."""
+
+    def __init__(self, *, case, analyzer, variant, **kw):
+        super().__init__(**kw)
+        self.case, self.analyzer, self.variant = case, analyzer, variant
+        self.extra_keyword_matches.update(case.tags + [case.flaw.cls if case.flaw else ""])
+
+    def runtest(self):
+        from harness.score import judge
+
+        result = self.analyzer.analyze_all([(self.case, self.variant)], 1)[0]
+        unit = judge(self.case, self.variant, result, self.config.getoption("--cc-tolerance"))
+        self.user_properties.append(("unit", unit))
+        if unit["status"] == "n/a":
+            pytest.skip(unit["reason"])
+        if unit["status"] == "error":
+            raise AnalyzerVerdict(f"{self.analyzer.name} failed on {self.case.id} {self.variant}: {unit['reason']}")
+        found = "; ".join(f"{f['file']}:{f['line']} {f['rule']}" for f in unit["findings"][:5]) or "nothing"
+        if self.variant == "bug" and unit["outcome"]["line"] != ["tp"]:
+            want = ", ".join(loc.at for loc in self.case.flaw.locations)
+            why = self.case.flaw.missed_by.get(self.analyzer.name)
+            raise AnalyzerVerdict(f"{self.analyzer.name} did not report the flaw at {want} (it reported: {found})"
+                                  + (f"; known false negative: {why}" if why else ""))  # fmt: skip
+        if self.variant == "fixed" and unit["outcome"]["file"] != ["tn"]:
+            raise AnalyzerVerdict(f"{self.analyzer.name} raised a false alarm on the fixed twin: {found}")
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, AnalyzerVerdict):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.case.id}[{self.name}]"

@@ -38,7 +38,7 @@ void log_line(const char *msg, int at_worst_moment)
     pthread_mutex_lock(&log_lock);            // BUG: taken twice on one thread: by the interrupted code and the handler
     if (at_worst_moment)
         raise(SIGUSR2);            /* the signal lands while log_lock is held */
-    fprintf(stderr, "log: %s\n", msg);
+    fprintf(stderr, "log: %s\n", msg);         // BUG: stdio from the handler: not async-signal-safe either
     pthread_mutex_unlock(&log_lock);
 }
 
