@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="a skipped run, or a snapshot that drifted, counts as a failure")
     run.add_argument("--bless", action="store_true", help="store each run's normalized output as its snapshot")
     run.add_argument("--explain", action="store_true", help="print each run's output beside what to look at in it")
+    run.add_argument("--natural", action="store_true", help="race/deadlock cases without their forcing (CRASHCOURSE_NATURAL=1): "
+                     "report the hit rate over --repeat N, never fail; with --bless store it in cases/<id>/natural.json")
     _filters(run)
 
     quiz = sub.add_parser("quiz", help="predict each bug's outcome, then see it run")
@@ -174,6 +176,10 @@ def cmd_run(args) -> int:
     out = report.console()
     total = len(specs) * args.repeat
 
+    if args.natural:
+        from harness import natural
+
+        os.environ[natural.ENV] = "1"  # lenses pass it to every child (harness/lenses/base.py)
     if args.explain:
         return _run_explained(specs, args, out)
     if args.json or not out.is_terminal:
@@ -197,6 +203,8 @@ def cmd_run(args) -> int:
                 progress.update(task, description=f"running · last: {rec.id}")
 
             records = pipeline.run_all(specs, jobs, args.repeat, on_built=built, on_record=done)
+    if args.natural:
+        return _natural_report(records, cases, args, out, err)
     drifted = _snapshots(records, cases, args.bless, err)
     if args.json:
         print(report.to_json(records, args.output))
@@ -207,6 +215,22 @@ def cmd_run(args) -> int:
         out.print(report.summary_line(records))
     failed = any(not r.ok and (not r.skipped or args.strict) for r in records)
     return 1 if failed or (args.strict and drifted) else 0
+
+
+def _natural_report(records, cases, args, out, err) -> int:
+    """Natural mode: hit rates and runs-to-first-failure; informational, so exit 0."""
+    from harness import natural, report, snapshots
+
+    con = err if args.json else out
+    if args.json:
+        print(report.to_json(records, args.output))
+    for line in natural.report_lines(records):
+        con.print(line, markup=False, highlight=False)
+    if args.bless:
+        command = f"crashcourse run --natural --repeat {args.repeat} {' '.join(args.ids or [])}"
+        for path in natural.store(records, cases, snapshots.machine_key(), command.strip()):
+            con.print(f"stored {path}", style="dim")
+    return 0
 
 
 def _snapshots(records, cases, bless: bool, err) -> int:

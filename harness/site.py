@@ -617,6 +617,33 @@ def _html(s: str) -> str:
     return html.escape(s, quote=False)
 
 
+def _natural(case: Case) -> list[str]:
+    """The measured natural-timing hit rate (cases/<id>/natural.json, `run --natural --bless`), if any."""
+    from harness import natural
+
+    data = natural.load(case.path)
+    if not data:
+        return []
+    out = ["## Natural timing\n",
+           "The same code without its forcing (`CRASHCOURSE_NATURAL=1`): how often the scheduler alone "
+           "produces the bug. An observation on one machine, not a pass condition.\n"]  # fmt: skip
+    for key, m in sorted(data.items()):
+        out.append(f"Measured on `{key}`, {m.get('measured', '')}: `{m.get('command', '')}`\n")
+        out.append("| run | shows | hits | rate |\n|---|---|---|---|")
+        hist = []
+        for run, e in sorted(m.get("runs", {}).items()):
+            rate = e["hits"] / e["runs"] if e.get("runs") else 0.0
+            out.append(f"| {code(run)} | {cell(', '.join(e.get('shows') or []) or '-')} | {e['hits']}/{e['runs']} | {rate:.1%} |")
+            if run.startswith("bug.") and e.get("hits"):
+                entry = {**e, "case": case.id}
+                hist += [run + ":"] + natural.histogram_lines(entry)
+        out.append("")
+        if hist:
+            out.append("Runs to first failure (GoBench's measure: how many runs until the bug shows):\n")
+            out.append(fence("\n".join(hist)))
+    return out
+
+
 def render_case(case: Case, snapshots: dict[str, dict[str, str]] | None = None) -> str:
     """The Markdown page of one case. `snapshots` is `harness.snapshots.stored(case.path)`."""
     if snapshots is None:
@@ -641,6 +668,7 @@ def render_case(case: Case, snapshots: dict[str, dict[str, str]] | None = None) 
         "message, frames) and the run's real output, normalized (addresses, pids and paths scrubbed) "
         "and blessed with `crashcourse run --bless`.\n",
         _lens_tabs(case, snapshots),
+        *_natural(case),
         "## Expectations\n",
         _expectations(case),
         "## Try it yourself\n",

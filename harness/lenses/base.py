@@ -98,7 +98,7 @@ def base_env(spec: RunSpec, workdir: Path) -> dict[str, str]:
         "CRASHCOURSE_LENS": spec.lens,
         "CRASHCOURSE_CASE_DIR": str(spec.case.path),
     }
-    for key in ("VIRTUAL_ENV", "SYSTEMROOT"):
+    for key in ("VIRTUAL_ENV", "SYSTEMROOT", "CRASHCOURSE_NATURAL"):  # NATURAL: `run --natural` (harness/natural.py)
         if key in os.environ:
             env[key] = os.environ[key]
     env.update({k: str(v) for k, v in spec.case.run.get("env", {}).items()})
