@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.diagnose import asan, compiler, gdb, glibc, metrics, python, tsan, valgrind
+from harness.diagnose import asan, compiler, gdb, glibc, lsan, metrics, msan, python, tsan, ubsan, valgrind
 from harness.diagnose.common import strip_params
 
 ASAN_HBO = """\
@@ -126,8 +126,8 @@ def test_glibc_messages():
     assert glibc.parse("*** stack smashing detected ***: terminated\n").kind == "stack-smashing"
     pv = glibc.parse("pure virtual method called\nterminate called without an active exception\n")
     assert pv.kind == "pure-virtual-call"
-    assert glibc.parse("free(): invalid pointer\n").kind == "invalid-pointer"
-    assert glibc.parse("corrupted size vs. prev_size\n").kind == "heap-corruption"
+    assert glibc.parse("free(): invalid pointer\n").kind == "free-invalid-pointer"
+    assert glibc.parse("corrupted size vs. prev_size\n").kind == "corrupted-size-vs-prev-size"
     assert glibc.parse("all is well\n") is None
 
 
@@ -178,9 +178,331 @@ TEXT = st.lists(st.one_of(st.text(), FRAGMENTS, FRAGMENTS.map(lambda s: s[: len(
 def test_parsers_never_raise(text):
     from harness import diagnose
 
-    for parse in (asan.parse, tsan.parse, valgrind.parse, glibc.parse, python.parse, compiler.parse):
+    for parse in (asan.parse, tsan.parse, valgrind.parse, glibc.parse, python.parse, compiler.parse, ubsan.parse,
+                  lsan.parse, msan.parse, gdb.parse):  # fmt: skip
         parse(text)
     gdb.frames(text)
+    diagnose.diagnose_text(text)
     diagnose.metrics(text)
     diagnose.first_report(text)
     diagnose.hang_frames(text)
+
+
+# ---- every report kind of every tool (shapes written from each tool's format, gcc 12 / clang 16 / valgrind 3.19) ----
+
+def _asan(headline: str, body: str = "", summary: str | None = None) -> str:
+    summary = summary or headline.split()[0].rstrip(":")
+    return (
+        "=================================================================\n"
+        f"==2718==ERROR: AddressSanitizer: {headline}\n{body}"
+        "    #0 0x55d0c1a2b3c4 in parse_header /src/app/hdr.c:41\n"
+        "    #1 0x55d0c1a2b5d6 in main /src/app/main.c:9\n"
+        "    #2 0x7f00aa229d8f  (/lib/x86_64-linux-gnu/libc.so.6+0x29d8f)\n\n"
+        f"SUMMARY: AddressSanitizer: {summary} /src/app/hdr.c:41 in parse_header\n"
+    )
+
+
+ASAN_KINDS = [
+    ("global-buffer-overflow on address 0x5555 at pc 0x1 bp 0x2 sp 0x3", "READ of size 4 at 0x5555 thread T0\n", None, "global-buffer-overflow"),
+    ("stack-use-after-return on address 0x7f9e at pc 0x1 bp 0x2 sp 0x3", "READ of size 4 at 0x7f9e thread T0\n", None, "stack-use-after-return"),
+    ("stack-use-after-scope on address 0x7f12 at pc 0x1 bp 0x2 sp 0x3", "WRITE of size 8 at 0x7f12 thread T0\n", None, "stack-use-after-scope"),
+    ("dynamic-stack-buffer-overflow on address 0x7fff at pc 0x1 bp 0x2 sp 0x3", "READ of size 1 at 0x7fff thread T0\n", None, "dynamic-stack-buffer-overflow"),
+    ("heap-use-after-free on address 0x6020 at pc 0x1 bp 0x2 sp 0x3", "READ of size 8 at 0x6020 thread T1\n", None, "heap-use-after-free"),
+    ("attempting free on address which was not malloc()-ed: 0x7f03 in thread T0", "", "bad-free", "bad-free"),
+    ("alloc-dealloc-mismatch (operator new [] vs operator delete) on 0x6020", "", None, "alloc-dealloc-mismatch"),
+    ("alloc-dealloc-mismatch (malloc vs operator delete) on 0x6020", "", None, "alloc-dealloc-mismatch"),
+    ("new-delete-type-mismatch on 0x6070 in thread T0:", "  object passed to delete has wrong type:\n", None, "new-delete-type-mismatch"),
+    ("memcpy-param-overlap: memory ranges [0x7f4d,0x7f55) and [0x7f4b, 0x7f53) overlap", "", None, "memcpy-param-overlap"),
+    ("strcpy-param-overlap: memory ranges [0x7fd5,0x7fde) and [0x7fd3, 0x7fdc) overlap", "", None, "strcpy-param-overlap"),
+    ("negative-size-param: (size=-1)", "", None, "negative-size-param"),
+    ("calloc parameters overflow: count * size (9223372036854775807 * 4) cannot be represented in type size_t (thread T0)", "", "calloc-overflow", "calloc-overflow"),
+    ("requested allocation size 0x7fffffffffffffff (0x8000000000001000 after adjustments for alignment, red zones etc.) "
+     "exceeds maximum supported size of 0x10000000000 (thread T0)", "", "allocation-size-too-big", "allocation-size-too-big"),
+    ("stack-overflow on address 0x7fff36f76ff8 (pc 0x7fcb bp 0x7fcb sp 0x7fff T0)", "", None, "stack-overflow"),
+    ("container-overflow on address 0x6030 at pc 0x1 bp 0x2 sp 0x3", "READ of size 4 at 0x6030 thread T0\n", None, "container-overflow"),
+    ("initialization-order-fiasco on address 0x5589 at pc 0x1 bp 0x2 sp 0x3", "READ of size 4 at 0x5589 thread T0\n", None, "initialization-order-fiasco"),
+    ("attempting double-free on 0x6020 in thread T0:", "", "double-free", "double-free"),
+]  # fmt: skip
+
+
+def test_asan_every_kind():
+    for headline, body, summary, kind in ASAN_KINDS:
+        r = asan.parse(_asan(headline, body, summary))
+        assert (r.tool, r.kind) == ("asan", kind), headline
+        assert r.frames[:3] == ["parse_header", "main", "??"], headline
+    r = asan.parse(_asan(*ASAN_KINDS[2][:3]))
+    assert (r.access, r.size) == ("WRITE", 8)
+
+
+def test_asan_without_headline_reads_summary_or_description():
+    body = _asan(*ASAN_KINDS[1][:3]).split("\n", 2)[2]  # the '====' and 'ERROR:' lines cut off
+    r = asan.parse(body)
+    assert (r.kind, r.access, r.size, r.frames[:2]) == ("stack-use-after-return", "READ", 4, ["parse_header", "main"])
+    excerpt = (
+        "READ of size 8 at 0x602000000010 thread T0\n"
+        "    #0 0x55 in use_it /src/a.c:7\n\n"
+        "0x602000000010 is located 0 bytes inside of 16-byte region [0x602000000010,0x602000000020)\n"
+        "freed by thread T0 here:\n    #0 0x7f in free\n"
+    )
+    r = asan.parse(excerpt)
+    assert (r.kind, r.access, r.frames) == ("heap-use-after-free", "READ", ["use_it"])
+
+
+def test_sanitizer_frame_formats():
+    from harness.diagnose.common import san_function
+
+    assert san_function("main /tmp/ccdiag/as.cc:17:51") == "main"
+    assert san_function("__interceptor_free (/tmp/x/as-clang+0xb8ec6) (BuildId: 9beffa4f1f55bf6e)") == "__interceptor_free"
+    assert san_function("operator delete(void*, unsigned long) (/tmp/nd+0xf36b2) (BuildId: 422bbcbe)") == "operator delete"
+    assert san_function("main+0x1d (a.out:x86_64+0x100000f4d)") == "main"
+    assert san_function("start+0x0 (libdyld.dylib:x86_64+0x1acc8)") == "start"
+    assert san_function("(/lib/x86_64-linux-gnu/libc.so.6+0x27249) (BuildId: 93ac61ec)") == "??"
+    assert san_function("pthread_mutex_lock <null> (libtsan.so.0+0x3bd8f)") == "pthread_mutex_lock"
+    assert san_function("std::vector<int>::at(unsigned long) /usr/include/c++/12/bits/stl_vector.h:1123") == "std::vector<int>::at"
+    assert san_function("lire_entête /home/usér/projet à moi/entête.c:12:3") == "lire_entête"
+
+
+LSAN = """\
+=================================================================
+==13994==ERROR: LeakSanitizer: detected memory leaks
+
+Direct leak of 16 byte(s) in 1 object(s) allocated from:
+    #0 0x7f0f9dc13545 in __interceptor_malloc ../../../../src/libsanitizer/lsan/lsan_interceptors.cpp:75
+    #1 0x5623954cf15b in push /src/list.c:3
+    #2 0x5623954cf1a0 in main /src/list.c:9
+
+Indirect leak of 32 byte(s) in 2 object(s) allocated from:
+    #0 0x7f0f9dc13545 in __interceptor_malloc ../../../../src/libsanitizer/lsan/lsan_interceptors.cpp:75
+    #1 0x5623954cf15b in push /src/list.c:3
+
+SUMMARY: LeakSanitizer: 48 byte(s) leaked in 3 allocation(s).
+"""
+
+
+def test_lsan_direct_and_indirect():
+    r = lsan.parse(LSAN)
+    assert (r.tool, r.kind, r.size) == ("lsan", "indirect-leak", 48)
+    assert r.frames == ["__interceptor_malloc", "push", "main"]
+    assert r.metrics == {"leak_direct_bytes": 16, "leak_direct_objects": 1, "leak_indirect_bytes": 32, "leak_indirect_objects": 2}
+    direct = LSAN.split("Indirect leak")[0] + "SUMMARY: AddressSanitizer: 16 byte(s) leaked in 1 allocation(s).\n"
+    r = lsan.parse(direct)
+    assert (r.kind, r.size, r.metrics["leak_indirect_objects"]) == ("direct-leak", 16, 0)
+    assert asan.parse(direct) is None  # ASan's leak SUMMARY is LSan's report
+
+
+UBSAN_KINDS = [
+    ("signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'", "signed-integer-overflow"),
+    ("negation of -2147483648 cannot be represented in type 'int'; cast to an unsigned type to negate this value to itself", "signed-integer-overflow"),
+    ("division of -2147483648 by -1 cannot be represented in type 'int'", "signed-integer-overflow"),
+    ("unsigned integer overflow: 0 - 1 cannot be represented in type 'unsigned int'", "unsigned-integer-overflow"),
+    ("shift exponent 40 is too large for 32-bit type 'int'", "invalid-shift-exponent"),
+    ("shift exponent -1 is negative", "invalid-shift-exponent"),
+    ("left shift of negative value -1", "invalid-shift-base"),
+    ("load of misaligned address 0x7fff64ea1c41 for type 'int', which requires 4 byte alignment", "misaligned-pointer-use"),
+    ("store to misaligned address 0x602000000011 for type 'uint32_t', which requires 4 byte alignment", "misaligned-pointer-use"),
+    ("index 6 out of bounds for type 'int [4]'", "out-of-bounds-index"),
+    ("member access within null pointer of type 'struct W'", "null-pointer-use"),
+    ("load of null pointer of type 'int'", "null-pointer-use"),
+    ("load of value 5, which is not a valid value for type '_Bool'", "invalid-bool-load"),
+    ("load of value 5, which is not a valid value for type 'bool'", "invalid-bool-load"),
+    ("load of value 7, which is not a valid value for type 'E'", "invalid-enum-load"),
+    ("1e+20 is outside the range of representable values of type 'int'", "float-cast-overflow"),
+    ("pointer index expression with base 0xfffffffffffffffe overflowed to 0x0000000000000002", "pointer-overflow"),
+    ("addition of unsigned offset to 0x7ffc80f9d9a4 overflowed to 0x7ffc80f9c9a4", "pointer-overflow"),
+    ("applying non-zero offset 8 to null pointer", "nullptr-with-offset"),
+    ("division by zero", "integer-divide-by-zero"),
+    ("execution reached an unreachable program point", "unreachable-call"),
+    ("variable length array bound evaluates to non-positive value 0", "non-positive-vla-index"),
+    ("something new in a later release", "undefined-behavior"),
+]  # fmt: skip
+
+
+def test_ubsan_every_kind_with_location_and_stack():
+    for msg, kind in UBSAN_KINDS:
+        text = (
+            f"/src/app/len.c:15:22: runtime error: {msg}\n"
+            "    #0 0x557ca26b32e3 in frame_len /src/app/len.c:15\n"
+            "    #1 0x557ca26b3300 in main /src/app/main.c:4\n\n"
+        )
+        r = ubsan.parse(text)
+        assert (r.tool, r.kind) == ("ubsan", kind), msg
+        assert r.message == f"len.c:15:22: runtime error: {msg}"
+        assert r.frames == ["frame_len", "main"]
+
+
+def test_ubsan_clang_unsymbolized_and_summary_type():
+    text = """\
+ub.c:17:47: runtime error: load of misaligned address 0x7ffcedd0b441 for type 'int', which requires 4 byte alignment
+0x7ffcedd0b441: note: pointer points here
+ 00 00 00  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  00 00 00 00 00
+              ^
+==13381==WARNING: invalid path to external symbolizer!
+    #0 0x5570b272ea25  (/tmp/ccdiag/ub-clang+0x2ca25) (BuildId: 8b28fadaf7c9846b645a790e4e84adbe2798019d)
+    #1 0x7f1f313a2249  (/lib/x86_64-linux-gnu/libc.so.6+0x27249) (BuildId: 93ac61ec5a8eb1396f9fbd350e3169a558528a40)
+
+SUMMARY: UndefinedBehaviorSanitizer: misaligned-pointer-use ub.c:17:47 in
+"""
+    r = ubsan.parse(text)
+    assert (r.kind, r.frames) == ("misaligned-pointer-use", ["??", "??"])
+    only_summary = "SUMMARY: UndefinedBehaviorSanitizer: invalid-shift-exponent ub.c:16:20 in shift_it\n"
+    assert (ubsan.parse(only_summary).kind, ubsan.parse(only_summary).frames) == ("invalid-shift-exponent", ["shift_it"])
+
+
+MSAN = """\
+==14072==WARNING: MemorySanitizer: use-of-uninitialized-value
+    #0 0x556092abd2a5 in use /tmp/ccdiag/ms.c:4:28
+    #1 0x556092abd6c1 in main /tmp/ccdiag/ms.c:5:132
+    #4 0x556092a35290 in _start (/tmp/ccdiag/ms+0x1e290) (BuildId: 167bfc84b18781b0981a26ce912074e663c90e3f)
+
+  Uninitialized value was created by an allocation of 's' in the stack frame
+    #0 0x556092abd4d5 in main /tmp/ccdiag/ms.c:5:35
+
+SUMMARY: MemorySanitizer: use-of-uninitialized-value /tmp/ccdiag/ms.c:4:28 in use
+Exiting
+"""
+
+
+def test_msan_with_origin():
+    r = msan.parse(MSAN)
+    assert (r.tool, r.kind, r.frames) == ("msan", "use-of-uninitialized-value", ["use", "main", "_start"])
+    assert r.message.endswith("uninitialized value was created by an allocation of 's' in the stack frame")
+    heap = MSAN.replace("an allocation of 's' in the stack frame", "a heap allocation")
+    assert msan.parse(heap).message.endswith("created by a heap allocation")
+    assert msan.parse(MSAN.split("\n", 1)[1]).kind == "use-of-uninitialized-value"  # no headline: SUMMARY
+
+
+def _tsan(headline: str, body: str = "") -> str:
+    return (
+        f"==================\nWARNING: ThreadSanitizer: {headline} (pid=14138)\n{body}"
+        "    #0 pthread_mutex_lock ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0x558e1)\n"
+        "    #1 transfer /src/bank.c:16:5 (bank+0x1382) (BuildId: 5f0e2a)\n\n"
+        f"SUMMARY: ThreadSanitizer: {headline} /src/bank.c:16 in transfer\n==================\n"
+    )
+
+
+TSAN_KINDS = [
+    ("lock-order-inversion (potential deadlock)", "  Cycle in lock order graph: M0 (0x5569) => M1 (0x5569) => M0\n\n", "lock-order-inversion"),
+    ("signal-unsafe call inside of a signal", "", "signal-unsafe-call"),
+    ("signal handler spoils errno", "", "signal-handler-spoils-errno"),
+    ("unlock of an unlocked mutex (or by a wrong thread)", "", "unlock-of-unlocked-mutex"),
+    ("destroy of a locked mutex", "", "destroy-of-locked-mutex"),
+    ("use of an invalid mutex (e.g. uninitialized or destroyed)", "", "use-of-invalid-mutex"),
+    ("double lock of a mutex", "", "double-lock"),
+    ("thread leak", "  Thread T1 (tid=14157, finished) created by main thread at:\n", "thread-leak"),
+    ("heap-use-after-free", "  Read of size 4 at 0x7b0400000000 by main thread:\n", "heap-use-after-free"),
+    ("data race", "  Write of size 8 at 0x7b04 by thread T2:\n", "data-race"),
+]  # fmt: skip
+
+
+def test_tsan_every_kind():
+    for headline, body, kind in TSAN_KINDS:
+        r = tsan.parse(_tsan(headline, body))
+        assert (r.tool, r.kind) == ("tsan", kind), headline
+        assert r.frames == ["pthread_mutex_lock", "transfer"], headline
+    r = tsan.parse(_tsan(*TSAN_KINDS[8][:2]))
+    assert (r.access, r.size) == ("READ", 4)
+    # an excerpt: the stack and the SUMMARY, no WARNING line
+    r = tsan.parse(_tsan("thread leak").split("\n", 2)[2])
+    assert (r.kind, r.frames) == ("thread-leak", ["pthread_mutex_lock", "transfer"])
+
+
+def _vg(*lines: str, tool: str = "Memcheck, a memory error detector") -> str:
+    return "\n".join(f"==4031== {ln}" for ln in (tool, "", *lines, "")) + "\n"
+
+
+def test_valgrind_memcheck_kinds():
+    cases = [
+        (("Conditional jump or move depends on uninitialised value(s)", "   at 0x1091F8: check (vg.c:10)", "   by 0x109200: main (vg.c:20)"), "uninitialised-value"),
+        (("Syscall param write(buf) points to uninitialised byte(s)", "   at 0x4954350: write (write.c:26)", "   by 0x10921F: main (vg.c:11)",
+          " Address 0x1fff000618 is on thread 1's stack"), "syscall-param"),
+        (("Source and destination overlap in memcpy(0x4a41042, 0x4a41040, 9)", "   at 0x484A: memcpy@GLIBC_2.2.5 (vg_replace_strmem.c:1035)",
+          "   by 0x1091C2: main (ov.c:3)"), "overlap"),
+        (("Mismatched free() / delete / delete []", "   at 0x484417B: free (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)",
+          "   by 0x10918A: main (mm.cc:2)", " Address 0x4d6ec80 is 0 bytes inside a block of size 16 alloc'd"), "mismatched-free"),
+    ]  # fmt: skip
+    for lines, kind in cases:
+        r = valgrind.parse(_vg(*lines))
+        assert (r.tool, r.kind) == ("valgrind", kind), lines[0]
+        assert r.frames[-1] == "main"
+
+
+def test_valgrind_definite_leak_with_indirect_part():
+    text = _vg(
+        "HEAP SUMMARY:", "    in use at exit: 48 bytes in 3 blocks", "",
+        "48 (16 direct, 32 indirect) bytes in 1 blocks are definitely lost in loss record 3 of 3",
+        "   at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)", "   by 0x10927F: push (list.c:13)", "",
+        "LEAK SUMMARY:", "   definitely lost: 16 bytes in 1 blocks", "   indirectly lost: 32 bytes in 2 blocks",
+        "     possibly lost: 0 bytes in 0 blocks",
+    )  # fmt: skip
+    r = valgrind.parse(text)
+    assert (r.kind, r.size, r.frames) == ("indirectly-lost", 48, ["malloc", "push"])
+    assert r.metrics["leak_definitely_bytes"] == 16 and r.metrics["leak_indirectly_blocks"] == 2
+    plain = text.replace("48 (16 direct, 32 indirect) bytes", "16 bytes")
+    assert valgrind.parse(plain).kind == "definitely-lost"
+
+
+def test_helgrind_and_drd():
+    race = _vg(
+        "Possible data race during read of size 4 at 0x10C080 by thread #1", "Locks held: none", "   at 0x1092B6: main (vg.c:14)", "",
+        "This conflicts with a previous write of size 4 by thread #2", "Locks held: none", "   at 0x1091BA: w (vg.c:7)",
+        tool="Helgrind, a thread error detector",
+    )  # fmt: skip
+    r = valgrind.parse(race)
+    assert (r.tool, r.kind, r.access, r.size, r.frames) == ("helgrind", "data-race", "READ", 4, ["main"])
+    order = _vg(
+        'Thread #1: lock order "0x10C0A0 before 0x10C0E0" violated', "",
+        "Observed (incorrect) order is: acquisition of lock at 0x10C0E0",
+        "   at 0x484976E: ??? (in /usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so)", "   by 0x109326: main (vg.c:16)",
+        tool="Helgrind, a thread error detector",
+    )  # fmt: skip
+    r = valgrind.parse(order)
+    assert (r.tool, r.kind, r.frames) == ("helgrind", "lock-order-inversion", ["???", "main"])
+    drd = _vg(
+        "Conflicting store by thread 1 at 0x0010c080 size 4", "   at 0x1092BF: main (vg.c:14)",
+        "Allocation context: BSS section of /tmp/vg", tool="DRD, a thread error detector",
+    )  # fmt: skip
+    r = valgrind.parse(drd)
+    assert (r.tool, r.kind, r.access, r.size, r.frames) == ("drd", "data-race", "WRITE", 4, ["main"])
+    notmutex = _vg("The object at address 0x10c0a0 is not a mutex.", "   at 0x48582D4: pthread_mutex_unlock@* (in /x.so)",
+                   "   by 0x109368: main (vg.c:17)", tool="DRD, a thread error detector")  # fmt: skip
+    assert valgrind.parse(notmutex).kind == "use-of-invalid-mutex"
+
+
+def test_glibc_every_check():
+    msgs = [
+        ("free(): invalid pointer", "free-invalid-pointer"),
+        ("free(): invalid size", "free-invalid-size"),
+        ("free(): invalid next size (fast)", "free-invalid-next-size"),
+        ("munmap_chunk(): invalid pointer", "munmap-chunk-invalid-pointer"),
+        ("malloc(): corrupted top size", "corrupted-top-size"),
+        ("corrupted size vs. prev_size", "corrupted-size-vs-prev-size"),
+        ("double free or corruption (fasttop)", "double-free"),
+        ("malloc(): unaligned tcache chunk detected", "heap-corruption"),
+        ("Fatal glibc error: malloc.c:2593 (sysmalloc): assertion failed: (old_top == initial_top (av) && old_size == 0)", "malloc-assertion"),
+        ("*** buffer overflow detected ***: terminated", "fortify-buffer-overflow"),
+        ("terminate called after throwing an instance of 'std::out_of_range'", "uncaught-exception"),
+    ]  # fmt: skip
+    for msg, kind in msgs:
+        r = glibc.parse(f"some output\n{msg}\n")
+        assert (r.kind, r.message, r.signal) == (kind, msg, "SIGABRT"), msg
+    r = glibc.parse("parser: /src/ü/parse.c:88: parse_record: Assertion `len <= cap' failed.\n")
+    assert (r.kind, r.frames) == ("assertion-failure", ["parse_record"])
+    r = glibc.parse("t: t.cc:5: void Queue::pop(int): Assertion `!empty()' failed.\n")
+    assert r.frames == ["Queue::pop"]
+
+
+def test_python_fatal_errors():
+    seg = 'Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007f (most recent call first):\n  File "/x/run.py", line 3 in crash\n'
+    r = python.parse(seg)
+    assert (r.kind, r.signal, r.frames) == (None, "SIGSEGV", ["crash"])
+    so = "Fatal Python error: _Py_CheckRecursiveCall: Cannot recover from stack overflow.\nPython runtime state: initialized\n"
+    assert python.parse(so).kind == "python-stack-overflow"
+    assert python.parse("Fatal Python error: PyThreadState_Get: the function must be called with the GIL held\n").kind == "fatal-python-error"
+
+
+def test_gdb_session():
+    text = "Program received signal SIGSEGV, Segmentation fault.\n0x0000555555555149 in get (w=0x0) at w.c:5\n5\t  return w->b;\n" + GDB_BT
+    r = gdb.parse(text)
+    assert (r.tool, r.kind, r.signal) == ("gdb", None, "SIGSEGV")
+    assert r.frames[:2] == ["__pthread_kill_implementation", "__GI_raise"]
+    assert gdb.parse("nothing to see\n") is None

@@ -1,17 +1,65 @@
-"""Diagnose stage: turn a child's raw outcome into an Observation.
+"""Diagnose stage: turn a child's raw outcome (or a pasted report) into an Observation.
 
 Each tool's report has its own parser module; they are pure functions over text, never raise on
 any input (hypothesis checks that), and return None when their report is absent. The first report
-found, in the order below, names the kind: a sanitizer knows more than glibc, glibc more than the
-bare signal.
+found, in the order of PARSERS, names the kind: a sanitizer knows more than valgrind, valgrind more
+than glibc, glibc more than the bare signal. `diagnose_text` serves `crashcourse diagnose`: it first
+cleans a pasted report (quote marks, bullets, fences, timestamps, '[pid N]' and test-runner
+prefixes, shared indentation), then also reads gdb sessions and shell messages for the signal.
+
+The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own name where it has one):
+
+- asan: heap-buffer-overflow, heap-use-after-free, stack-buffer-overflow, stack-buffer-underflow,
+  global-buffer-overflow, stack-use-after-return, stack-use-after-scope,
+  dynamic-stack-buffer-overflow, double-free, bad-free, alloc-dealloc-mismatch,
+  new-delete-type-mismatch, memcpy-param-overlap, strcpy-param-overlap, strcat-param-overlap,
+  strncpy-param-overlap, strncat-param-overlap, memmove... (any `<fn>-param-overlap`),
+  negative-size-param, calloc-overflow, reallocarray-overflow, pvalloc-overflow,
+  allocation-size-too-big, out-of-memory, invalid-allocation-alignment, stack-overflow,
+  container-overflow, initialization-order-fiasco, odr-violation, use-after-poison, unknown-crash,
+  and the fatal signals ASan catches: SEGV, BUS, FPE, ILL (upper case, as ASan prints them).
+- lsan: direct-leak, indirect-leak (the report also lists indirect leaks); size = bytes leaked;
+  metrics leak_direct_bytes/_objects, leak_indirect_bytes/_objects.
+- ubsan: signed-integer-overflow (also negation and INT_MIN / -1), unsigned-integer-overflow,
+  integer-divide-by-zero, invalid-shift-exponent, invalid-shift-base, misaligned-pointer-use,
+  null-pointer-use, out-of-bounds-index, invalid-bool-load, invalid-enum-load,
+  float-cast-overflow, pointer-overflow, nullptr-with-offset, insufficient-object-size, unreachable-call,
+  missing-return, non-positive-vla-index, invalid-null-argument, invalid-null-return,
+  dynamic-type-mismatch, function-type-mismatch, implicit-conversion, invalid-builtin-use,
+  cfi-bad-type, alignment-assumption, undefined-behavior (wording not recognised); the message
+  is 'file:line:col: runtime error: ...'.
+- msan: use-of-uninitialized-value (the message adds the origin when tracked).
+- tsan: data-race, data-race-on-vptr, heap-use-after-free, heap-use-after-free-vptr,
+  lock-order-inversion, signal-unsafe-call, signal-handler-spoils-errno,
+  unlock-of-unlocked-mutex, destroy-of-locked-mutex, use-of-invalid-mutex, double-lock,
+  read-lock-of-write-locked-mutex, read-unlock-of-write-locked-mutex, thread-leak,
+  mutex-held-in-wrong-context.
+- valgrind (memcheck): invalid-read, invalid-write, invalid-free, mismatched-free,
+  uninitialised-value, syscall-param, overlap, fishy-value, invalid-jump, invalid-access,
+  definitely-lost, indirectly-lost, possibly-lost (leak metrics from LEAK SUMMARY).
+- helgrind / drd: data-race, lock-order-inversion (helgrind), unlock-of-unlocked-mutex,
+  use-of-invalid-mutex, destroy-of-locked-mutex, double-lock, thread-exits-holding-lock,
+  pthread-api-error, condvar-misuse, mutex-reinitialization, lock-held-too-long (drd).
+- glibc: double-free (also "double free or corruption (...)"), free-invalid-pointer, free-invalid-size,
+  free-invalid-next-size, munmap-chunk-invalid-pointer, realloc-invalid-pointer,
+  realloc-invalid-size, corrupted-top-size, corrupted-size-vs-prev-size,
+  corrupted-double-linked-list, malloc-assertion, heap-corruption, stack-smashing,
+  fortify-buffer-overflow, pure-virtual-call, uncaught-exception, terminate, assertion-failure.
+- python: an exception's class name (AttributeError, ...), python-stack-overflow,
+  fatal-python-error; a fatal signal ('Fatal Python error: Segmentation fault') has no kind.
+- gcc (fanalyzer lens): the warning option (-Wanalyzer-double-free, -Wformat=).
+- watchdog: deadlock, livelock.
+- asyncio (asyncio-debug lens): slow-callback, never-awaited, task-destroyed-pending,
+  exception-never-retrieved, non-thread-safe-call.
+- gdb (diagnose only): no kind; the signal gdb saw and the backtrace.
 """
 
 from __future__ import annotations
 
 import re
 
-from harness.diagnose import asan, asyncio_debug, gdb, glibc, lens_reports, python, tsan, valgrind
-from harness.diagnose.common import Report
+from harness.diagnose import asan, asyncio_debug, gdb, glibc, lsan, msan, python, tsan, ubsan, valgrind
+from harness.diagnose.common import SIGNAL_WORDS, Report, clean
 from harness.observation import Observation
 from harness.run import ChildResult
 
@@ -26,12 +74,14 @@ def metrics(text: str) -> dict[str, float]:
     return out
 
 
+PARSERS = (asan.parse, msan.parse, tsan.parse, ubsan.parse, lsan.parse, valgrind.parse, glibc.parse, asyncio_debug.parse,
+           python.parse)  # fmt: skip
+
+
 def first_report(text: str) -> Report | None:
     """The first report that names a kind; failing that, the first report (frames and words, no kind)."""
     fallback = None
-    parsers = (asan.parse, tsan.parse, *lens_reports.PARSERS, valgrind.parse, lens_reports.parse_memcheck_leak,
-               glibc.parse, asyncio_debug.parse, python.parse)  # fmt: skip
-    for parser in parsers:
+    for parser in PARSERS:
         report = parser(text)
         if report is None:
             continue
@@ -69,6 +119,47 @@ def diagnose(result: ChildResult) -> Observation:
     if report is not None:
         obs.kind, obs.access, obs.size = report.kind, report.access, report.size
         obs.frames, obs.message, obs.tool = report.frames, report.message, report.tool
+        obs.metrics.update(report.metrics)
+    return obs
+
+
+SHELL_RE = re.compile(
+    r"^(?:.*?: line \d+: +\d+ |\S*\s*)?(Segmentation fault|Aborted|Floating point exception|Bus error|Illegal instruction)"
+    r"(?: \(core dumped\))?\s*$|^.*(?:killed|terminated) by signal (\d+|SIG\w+)",
+    re.M,
+)
+EXIT_RE = re.compile(r"(?:exit(?:ed)? (?:code|status)|returned) (\d{1,3})\b", re.I)
+
+
+def diagnose_text(text: str) -> Observation:
+    """A report as a user pastes it: the same fields a run observes, read from the text alone."""
+    import signal as _signal
+
+    text = clean(text)
+    report = first_report(text) or gdb.parse(text)
+    obs = Observation(metrics=metrics(text))
+    if report is not None:
+        obs.kind, obs.access, obs.size = report.kind, report.access, report.size
+        obs.frames, obs.message, obs.tool = report.frames, report.message, report.tool
+        obs.metrics.update(report.metrics)
+        obs.signal = report.signal
+        if not obs.frames:
+            g = gdb.parse(text)
+            obs.frames = g.frames if g else []
+    sm = SHELL_RE.search(text)
+    if sm:
+        if sm.group(1):
+            obs.signal = obs.signal or SIGNAL_WORDS[sm.group(1).lower()]
+            obs.core_dumped = "(core dumped)" in sm.group(0)
+        else:
+            num = sm.group(2)
+            try:
+                obs.signal = obs.signal or (num if num.startswith("SIG") else _signal.Signals(int(num)).name)
+            except ValueError:
+                pass
+    if obs.signal is None:
+        em = EXIT_RE.search(text)
+        obs.exit_code = int(em.group(1)) if em else None
     return obs
 
 

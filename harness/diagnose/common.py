@@ -1,4 +1,4 @@
-"""Shared pieces of the report parsers."""
+"""Shared pieces of the report parsers: the Report, sanitizer frames, and cleaning pasted text."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class Report:
     access: str | None = None
     size: int | None = None
     frames: list[str] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)  # numbers the report gives (leak counts)
+    signal: str | None = None  # a signal the text itself names (for pasted reports; a run knows its own)
 
 
 def strip_params(name: str) -> str:
@@ -31,3 +33,96 @@ def strip_params(name: str) -> str:
                 head = name[:i].rstrip()
                 return head or name
     return name
+
+
+# ---- sanitizer frames (ASan, LSan, UBSan, MSan, TSan; gcc, clang, macOS) ------------------------------
+
+# '#3 0x55d in main /x/a.c:12:5', '#0 assign /x/a.c:30 (prog+0x1234) (BuildId: ab12)', '#1 0x7f  (/lib/libc.so.6+0x29d8f)',
+# '#0 0x10a in main+0x1d (a.out:x86_64+0xf4d)', '#0 pthread_mutex_lock <null> (libtsan.so.0+0x3bd8f)'
+SAN_FRAME_RE = re.compile(r"^\s*#(\d+)\s+(?:0x[0-9a-fA-F]+(?=\s|$)\s*)?(?:in\s+)?(.*?)\s*$")
+_TRAILERS = [
+    re.compile(r"\s*\(BuildId: [0-9a-fA-F]*\)$"),
+    re.compile(r"\s*\([^()]*\+0x[0-9a-fA-F]+\)$"),  # (module+0x1f), (a.out:x86_64+0x1f)
+    re.compile(r"\s*<null>$"),
+    re.compile(r"\s+\S+:\d+(?::\d+)?$"),  # file:line[:col]
+    re.compile(r"\s+\(in [^()]*\)$"),
+]
+
+
+def san_function(text: str | None) -> str:
+    """The function name of a sanitizer frame's text after '#N 0x.. in', without location or parameters."""
+    if not text:
+        return "??"
+    prev = None
+    while prev != text:  # a frame may carry '(module+0x..)', '(BuildId: ..)' and 'file:line' at once
+        prev = text
+        for pat in _TRAILERS:
+            text = pat.sub("", text)
+    text = re.split(r"\s+(?=[/~.]|[A-Za-z]:\\)", text, maxsplit=1)[0]  # a path with spaces: cut where it starts
+    text = re.sub(r"\+0x[0-9a-fA-F]+$", "", text.strip())  # macOS 'main+0x1d'
+    return strip_params(text) or "??"
+
+
+def san_frames(lines: list[str]) -> list[str]:
+    """Function names of the first '#N' stack in lines, innermost first; it ends at a blank line or at '#0' again."""
+    frames: list[str] = []
+    for line in lines:
+        m = SAN_FRAME_RE.match(line)
+        if m and m.group(1).isdigit():
+            if frames and m.group(1) == "0":
+                break
+            frames.append(san_function(m.group(2)))
+        elif frames and not line.strip():
+            break
+    return frames
+
+
+def kebab(words: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-") or "unknown"
+
+
+SIGNAL_WORDS = {
+    "segmentation fault": "SIGSEGV",
+    "aborted": "SIGABRT",
+    "floating point exception": "SIGFPE",
+    "floating-point exception": "SIGFPE",
+    "bus error": "SIGBUS",
+    "illegal instruction": "SIGILL",
+}
+
+
+# ---- pasted text -------------------------------------------------------------------------------------
+
+_PREFIXES = [
+    re.compile(r"^\s*(?:>\s?)+"),  # Markdown / e-mail quote
+    re.compile(r"^\s*[-*+•]\s+(?=\S)"),  # bullet
+    # timestamps: ISO 8601 (GitHub Actions, journald --output=short-iso), syslog, bare clock, bracketed
+    re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?:?\s"),
+    re.compile(r"^\s*[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S+ [\w./-]+(?:\[\d+\])?:\s"),
+    re.compile(r"^\s*\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s"),
+    re.compile(r"^\s*\[\s*\d+\.\d+\]\s"),  # [  12.345678] (dmesg)
+    re.compile(r"^\s*\[pid\s+\d+\]\s?"),  # strace -f
+    re.compile(r"^\s*\d{1,6}: "),  # a test runner's test number (ctest '714: ')
+    re.compile(r"^\s*\[(?:stderr|stdout|err|out)\]\s?|^\s*(?:stderr|stdout)\s*[:|]\s?", re.I),
+    re.compile(r"^\s*(?:INFO|WARN(?:ING)?|ERROR|DEBUG|TRACE|FATAL)\s*[:|\]]\s(?=\s*(?:==|#|\w+Sanitizer|SUMMARY|READ|WRITE))"),
+]
+_FENCE = re.compile(r"^\s*(?:>\s?)*(?:```|~~~)")
+
+
+def clean(text: str) -> str:
+    """A pasted report as the tool printed it: quote marks, bullets, fences, timestamps, '[pid N]' and
+    test-runner prefixes removed from each line, then the indentation all lines share."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    lines = []
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            continue
+        prev = None
+        while prev != line:
+            prev = line
+            for pat in _PREFIXES:
+                line = pat.sub("", line, count=1)
+        lines.append(line.rstrip())
+    indents = [len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(ln[cut:] for ln in lines)

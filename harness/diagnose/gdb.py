@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 
+from harness.diagnose.common import Report, strip_params
+
 SIGNAL_FRAME = "<signal handler called>"
-FRAME_RE = re.compile(r"^#(\d+)\s+(?:(<signal handler called>)\s*$|(?:0x[0-9a-fA-F]+ in )?(.+?)\s+\(.*$)", re.M)
+FRAME_RE = re.compile(r"^[ \t]*#(\d+)\s+(?:(<signal handler called>)\s*$|(?:0x[0-9a-fA-F]+ in )?(.+?)\s+\(.*$)", re.M)
+STOP_RE = re.compile(r"^(?:Program|Thread \d+ \"[^\"]*\") (?:received|terminated with) signal (SIG\w+), (.+?)\.?\s*$", re.M)
+CORE_RE = re.compile(r"^Program terminated with signal (SIG\w+), (.+?)\.?\s*$", re.M)
 
 
 def frames(text: str) -> list[str]:
@@ -22,3 +26,18 @@ def frames(text: str) -> list[str]:
 
 def _name(m: re.Match) -> str:
     return m.group(2) or m.group(3).strip()
+
+
+def parse(text: str) -> Report | None:
+    """A pasted gdb session: the signal gdb saw and the first backtrace (no kind: the signal says it)."""
+    sm = STOP_RE.search(text) or CORE_RE.search(text)
+    start = sm.end() if sm else 0
+    first: list[str] = []
+    for m in FRAME_RE.finditer(text, start):
+        if first and m.group(1) == "0":
+            break
+        first.append(strip_params(_name(m)) if not m.group(2) else m.group(2))
+    if not sm and (len(first) < 2 or not re.search(r"^\s*#\d+\s+(?:0x[0-9a-fA-F]+ in \S|\S+ \(.*\) at \S+:\d+)", text, re.M)):
+        return None
+    message = f"gdb: {sm.group(1)}, {sm.group(2)}" if sm else "gdb backtrace"
+    return Report("gdb", None, message, frames=first, signal=sm.group(1) if sm else None)

@@ -1,9 +1,22 @@
-"""Valgrind memcheck reports.
+"""Valgrind reports: memcheck, helgrind, drd.
 
     ==4242== Invalid write of size 1
     ==4242==    at 0x10916E: cc_main (repro.c:12)
     ==4242==    by 0x109189: main (main.c:16)
     ==4242==  Address 0x4a8f04a is 0 bytes after a block of size 10 alloc'd
+
+Lines are read with or without their '==pid==' prefix; when several processes' lines interleave,
+those of the process that reported first are kept. The first error names the kind:
+
+- memcheck: invalid-read, invalid-write (READ/WRITE and size), invalid-free, mismatched-free,
+  uninitialised-value (conditional jump or use of an uninitialised value), syscall-param,
+  overlap (source and destination overlap in memcpy/strcpy...), invalid-jump, fishy-value,
+  and the leak records of --leak-check=full: definitely-lost (indirectly-lost when the lost
+  blocks also hold others), possibly-lost; metrics leak_<kind>_bytes / _blocks from LEAK SUMMARY.
+- helgrind / drd: data-race (READ/WRITE and size), lock-order-inversion (helgrind's "lock order
+  violated"), unlock-of-unlocked-mutex, use-of-invalid-mutex, destroy-of-locked-mutex, double-lock,
+  thread-exits-holding-lock, pthread-api-error, mutex-reinitialization, lock-held-too-long.
+- a fatal signal with no error before it: no kind (the signal says it), its description and stack.
 """
 
 from __future__ import annotations
@@ -12,52 +25,120 @@ import re
 
 from harness.diagnose.common import Report, strip_params
 
-LINE_PREFIX = re.compile(r"^==\d+== ?", re.M)
-ERRORS: list[tuple[re.Pattern, str, str | None]] = [
-    (re.compile(r"^Invalid read of size (\d+)"), "invalid-read", "READ"),
-    (re.compile(r"^Invalid write of size (\d+)"), "invalid-write", "WRITE"),
-    (re.compile(r"^Invalid free\(\) / delete / delete\[\] / realloc\(\)"), "invalid-free", None),
-    (re.compile(r"^Mismatched free\(\) / delete / delete ?\[\]"), "mismatched-free", None),
-    (re.compile(r"^Conditional jump or move depends on uninitialised value"), "uninitialised-value", None),
-    (re.compile(r"^Use of uninitialised value of size (\d+)"), "uninitialised-value", None),
-    (re.compile(r"^Syscall param .* points to (?:unaddressable|uninitialised) byte"), "syscall-param", None),
-    (re.compile(r"^Source and destination overlap in "), "overlap", None),
-    (re.compile(r"^Invalid (?:read|write|free)"), "invalid-access", None),
-    (re.compile(r"^Jump to the invalid address stated on the next line"), "invalid-jump", None),
-    (re.compile(r"^Process terminating with default action of signal \d+ \((SIG\w+)\)"), "signal", None),
-]
-FRAME_RE = re.compile(r"^\s+(?:at|by) 0x[0-9A-Fa-f]+: (.+?)(?: \((?:in )?[^()]*\))?\s*$")
+PREFIX_RE = re.compile(r"^==(\d+)== ?")
+BANNER_RE = re.compile(r"^(?:==\d+== )?(Memcheck|Helgrind|DRD|drd), a (?:memory|thread) error detector", re.M)
+TOOLS = {"Memcheck": "valgrind", "Helgrind": "helgrind", "DRD": "drd", "drd": "drd"}
+
+# (pattern, kind, access, tool): access 'group' takes READ/WRITE from the first group
+ERRORS: list[tuple[re.Pattern, str, str | None, str]] = [(re.compile(p), k, a, t) for p, k, a, t in [
+    (r"^Invalid read of size (\d+)", "invalid-read", "READ", "valgrind"),
+    (r"^Invalid write of size (\d+)", "invalid-write", "WRITE", "valgrind"),
+    (r"^Invalid free\(\) / delete / delete\[\] / realloc\(\)", "invalid-free", None, "valgrind"),
+    (r"^Mismatched free\(\) / delete / delete ?\[\]", "mismatched-free", None, "valgrind"),
+    (r"^Conditional jump or move depends on uninitialised value", "uninitialised-value", None, "valgrind"),
+    (r"^Use of uninitialised value of size (\d+)", "uninitialised-value", None, "valgrind"),
+    (r"^Syscall param .* (?:points to|contains) (?:unaddressable|uninitialised) byte", "syscall-param", None, "valgrind"),
+    (r"^Source and destination overlap in ", "overlap", None, "valgrind"),
+    (r"^Argument '\w+' of function \w+ has a fishy", "fishy-value", None, "valgrind"),
+    (r"^Invalid (?:read|write|free)", "invalid-access", None, "valgrind"),
+    (r"^Jump to the invalid address stated on the next line", "invalid-jump", None, "valgrind"),
+    # helgrind
+    (r"^Possible data race during (read|write) of size (\d+)", "data-race", "group", "helgrind"),
+    (r"^Thread #\d+: lock order \".*\" violated", "lock-order-inversion", None, "helgrind"),
+    (r"^Thread #\d+ unlocked a not-locked lock", "unlock-of-unlocked-mutex", None, "helgrind"),
+    (r"^Thread #\d+ unlocked lock at .* currently held by thread", "unlock-of-unlocked-mutex", None, "helgrind"),
+    (r"^Thread #\d+ unlocked an invalid lock", "use-of-invalid-mutex", None, "helgrind"),
+    (r"^Thread #\d+: pthread_mutex_destroy of a locked mutex", "destroy-of-locked-mutex", None, "helgrind"),
+    (r"^Thread #\d+: Attempt to re-lock a non-recursive lock", "double-lock", None, "helgrind"),
+    (r"^Thread #\d+: Exiting thread still holds", "thread-exits-holding-lock", None, "helgrind"),
+    (r"^Thread #\d+'s call to \w+ failed", "pthread-api-error", None, "helgrind"),
+    (r"^Thread #\d+: pthread_cond_\w+: ", "condvar-misuse", None, "helgrind"),
+    (r"^Thread #\d+: pthread_\w+: ", "pthread-api-error", None, "helgrind"),
+    # drd
+    (r"^Conflicting (load|store) by thread \d+ at 0x[0-9a-fA-F]+ size (\d+)", "data-race", "group", "drd"),
+    (r"^The object at address 0x[0-9a-fA-F]+ is not a mutex", "use-of-invalid-mutex", None, "drd"),
+    (r"^Mutex not locked(?: by calling thread)?: mutex", "unlock-of-unlocked-mutex", None, "drd"),
+    (r"^Destroying locked mutex: mutex", "destroy-of-locked-mutex", None, "drd"),
+    (r"^Recursive locking not allowed: mutex", "double-lock", None, "drd"),
+    (r"^Mutex reinitialization: mutex", "mutex-reinitialization", None, "drd"),
+    (r"^Lock on mutex 0x[0-9a-fA-F]+ was held during", "lock-held-too-long", None, "drd"),
+    (r"^Mutex still locked at thread exit", "thread-exits-holding-lock", None, "drd"),
+    (r"^Lock order violated", "lock-order-inversion", None, "drd"),
+    (r"^Process terminating with default action of signal \d+ \((SIG\w+)\)", "signal", None, "valgrind"),
+]]
+LEAK_RE = re.compile(
+    r"^([\d,]+) (?:\(([\d,]+) direct, ([\d,]+) indirect\) )?bytes in ([\d,]+) blocks are (definitely|indirectly|possibly) lost in loss record"
+)
+LEAK_SUMMARY_RE = re.compile(r"^\s*(definitely|indirectly|possibly) lost: ([\d,]+) bytes in ([\d,]+) blocks", re.M)
+FRAME_RE = re.compile(r"^\s*(?:at|by) 0x[0-9A-Fa-f]+: (.+?)(?: \((?:in )?[^()]*\))?\s*$")
+ACCESS = {"read": "READ", "load": "READ", "write": "WRITE", "store": "WRITE"}
+
+
+def _lines(text: str) -> list[str]:
+    prefixed = [(m.group(1), ln[m.end():]) for ln in text.splitlines() if (m := PREFIX_RE.match(ln))]
+    if not prefixed:
+        return text.splitlines()
+    pid = next((p for p, ln in prefixed if any(pat.match(ln) for pat, *_ in ERRORS) or LEAK_RE.match(ln)), prefixed[0][0])
+    return [ln for p, ln in prefixed if p == pid]
+
+
+def _frames(lines: list[str], limit: int = 12) -> list[str]:
+    """The first run of 'at/by 0x..: fn (file)' lines, starting within the first `limit` lines."""
+    start = next((k for k, ln in enumerate(lines[:limit]) if FRAME_RE.match(ln)), None)
+    out: list[str] = []
+    for ln in lines[start:] if start is not None else []:
+        fm = FRAME_RE.match(ln)
+        if not fm:
+            break
+        name = strip_params(fm.group(1))
+        out.append(name)
+    return out
 
 
 def parse(text: str) -> Report | None:
-    if not re.search(r"^==\d+== Memcheck, a memory error detector", text, re.M):
-        return None
-    lines = [LINE_PREFIX.sub("", ln) for ln in text.splitlines() if LINE_PREFIX.match(ln)]
+    banner = BANNER_RE.search(text)
+    lines = _lines(text)
     for i, line in enumerate(lines):
-        for pattern, kind, access in ERRORS:
-            m = pattern.match(line)
+        stripped = line.strip()
+        lm = LEAK_RE.match(stripped)
+        if lm:
+            return _leaks(text, lines, i)
+        for pattern, kind, access, tool in ERRORS:
+            m = pattern.match(stripped)
             if not m:
                 continue
+            if banner and TOOLS[banner.group(1)] != tool and kind != "signal":
+                continue  # another tool's words in this tool's output
+            rest = lines[i + 1:]
             if kind == "signal":
-                # No memcheck error came first: the crash itself. The signal field names it; keep its
+                # No error came first: the crash itself. The signal field names it; keep its
                 # one-line description ("Integer divide by zero at address ...") and its stack.
-                rest = lines[i + 1:]
                 desc = rest[0].strip() if rest and not FRAME_RE.match(rest[0]) else ""
-                frames = []
-                for fl in rest[1 if desc else 0:]:
-                    fm = FRAME_RE.match(fl)
-                    if not fm:
-                        break
-                    frames.append(strip_params(fm.group(1)))
-                return Report("valgrind", None, desc or line.strip(), frames=frames)
-            size = int(m.group(1)) if m.groups() and m.group(1) and m.group(1).isdigit() else None
-            frames = []
-            for fl in lines[i + 1:]:
-                fm = FRAME_RE.match(fl)
-                if not fm:
-                    break
-                frames.append(strip_params(fm.group(1)))
-            detail = next((ln.strip() for ln in lines[i + 1:i + 40] if ln.strip().startswith("Address ")), "")
-            msg = line.strip() + (f"; {detail}" if detail else "")
-            return Report("valgrind", kind, msg, access, size if access else None, frames)
+                frames = _frames(rest[1 if desc else 0:], 1)
+                return Report(TOOLS[banner.group(1)] if banner else "valgrind", None, desc or stripped, frames=frames, signal=m.group(1))
+            size = None
+            if access == "group":
+                access, size = ACCESS[m.group(1)], int(m.group(2))
+            elif access:
+                size = int(m.group(1))
+            frames = _frames(rest, 1 if tool == "valgrind" else 12)
+            detail = next((ln.strip() for ln in rest[:40] if ln.strip().startswith("Address ")), "")
+            msg = stripped + (f"; {detail}" if detail else "")
+            return Report(tool, kind, msg, access, size, frames)
     return None
+
+
+def _leaks(text: str, lines: list[str], i: int) -> Report:
+    records = [m for ln in lines[i:] if (m := LEAK_RE.match(ln.strip()))]
+    num = lambda s: int(s.replace(",", "")) if s else 0  # noqa: E731
+    first = next((r for r in records if r.group(5) == "definitely"), records[0])
+    indirect = any(r.group(5) == "indirectly" or num(r.group(3)) for r in records)
+    kind = "indirectly-lost" if indirect else f"{first.group(5)}-lost"
+    metrics = {}
+    for what, nbytes, blocks in LEAK_SUMMARY_RE.findall("\n".join(lines)):
+        metrics[f"leak_{what}_bytes"] = num(nbytes)
+        metrics[f"leak_{what}_blocks"] = num(blocks)
+    j = next(k for k in range(i, len(lines)) if lines[k].strip() == first.string.strip())
+    frames = _frames(lines[j + 1:], 1)
+    msg = first.string.strip()
+    return Report("valgrind", kind, msg, None, num(first.group(1)), frames, metrics)
