@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "report the hit rate over --repeat N, never fail; with --bless store it in cases/<id>/natural.json")
     _filters(run)
 
+    diag = sub.add_parser("diagnose", help="read a pasted crash or sanitizer report: its kind, and the cases that teach it")
+    diag.add_argument("file", help="the report's file, or - for stdin")
+    diag.add_argument("--json", action="store_true", help="print {observed, cases} as JSON (observed: the run record's fields)")
+
     quiz = sub.add_parser("quiz", help="predict each bug's outcome, then see it run")
     quiz.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
     quiz.add_argument("--lens", action="append", help="only this lens (default: every lens of each case)")
@@ -295,6 +299,12 @@ def _run_explained(specs, args, out) -> int:
     return 1 if failed else 0
 
 
+def cmd_diagnose(args) -> int:
+    from harness.diagnose import paste
+
+    return paste.run(args)
+
+
 def cmd_quiz(args) -> int:
     from harness import pipeline, quiz
     from harness.report import console
@@ -389,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _select_compiler(getattr(args, "cc", None))
             return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
-                    "score": cmd_score}[args.command](args)
+                    "score": cmd_score, "diagnose": cmd_diagnose}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
             if saved is None:
                 os.environ.pop(machine.CC_ENV, None)

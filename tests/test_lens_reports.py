@@ -114,7 +114,7 @@ def test_ubsan_kinds_from_messages():
 
 def test_lsan_direct_first_with_its_allocation_stack():
     r = first_report(LSAN)
-    assert (r.tool, r.kind, r.size) == ("lsan", "indirect-leak", 48)
+    assert (r.tool, r.kind, r.size) == ("lsan", "direct-leak", 16)
     assert r.frames == ["__interceptor_malloc", "list_push", "main"]
     assert "16 byte(s) in 1 object(s) direct, 32 byte(s) in 2 object(s) indirect" in r.message
 
@@ -132,13 +132,13 @@ def test_helgrind_race():
 
 def test_drd_conflicting_store():
     r = first_report(DRD)
-    assert (r.tool, r.kind, r.access, r.size) == ("drd", "data-race", "WRITE", 4)
+    assert (r.tool, r.kind, r.access, r.size) == ("drd", "conflicting-access", "WRITE", 4)
     assert r.frames == ["w", "start_thread"]
 
 
 def test_memcheck_definite_leak_ranks_before_indirect():
     r = first_report(MEMCHECK_LEAK)
-    assert (r.tool, r.kind, r.size) == ("valgrind", "indirectly-lost", 48)
+    assert (r.tool, r.kind, r.size) == ("valgrind", "definite-leak", 48)
     assert r.frames == ["malloc", "list_push", "main"]
 
 

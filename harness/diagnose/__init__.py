@@ -18,8 +18,8 @@ The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own
   allocation-size-too-big, out-of-memory, invalid-allocation-alignment, stack-overflow,
   container-overflow, initialization-order-fiasco, odr-violation, use-after-poison, unknown-crash,
   and the fatal signals ASan catches: SEGV, BUS, FPE, ILL (upper case, as ASan prints them).
-- lsan: direct-leak, indirect-leak (the report also lists indirect leaks); size = bytes leaked;
-  metrics leak_direct_bytes/_objects, leak_indirect_bytes/_objects.
+- lsan: direct-leak (size and frames: the first direct leak), indirect-leak (only indirect leaks
+  listed); metrics leak_direct_bytes/_objects, leak_indirect_bytes/_objects count both.
 - ubsan: signed-integer-overflow (also negation and INT_MIN / -1), unsigned-integer-overflow,
   integer-divide-by-zero, invalid-shift-exponent, invalid-shift-base, misaligned-pointer-use,
   null-pointer-use, out-of-bounds-index, invalid-bool-load, invalid-enum-load,
@@ -36,8 +36,8 @@ The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own
   mutex-held-in-wrong-context.
 - valgrind (memcheck): invalid-read, invalid-write, invalid-free, mismatched-free,
   uninitialised-value, syscall-param, overlap, fishy-value, invalid-jump, invalid-access,
-  definitely-lost, indirectly-lost, possibly-lost (leak metrics from LEAK SUMMARY).
-- helgrind / drd: data-race, lock-order-inversion (helgrind), unlock-of-unlocked-mutex,
+  definite-leak, indirect-leak, possible-leak (leak metrics from LEAK SUMMARY).
+- helgrind / drd: data-race (helgrind), conflicting-access (drd), lock-order-inversion (helgrind), unlock-of-unlocked-mutex,
   use-of-invalid-mutex, destroy-of-locked-mutex, double-lock, thread-exits-holding-lock,
   pthread-api-error, condvar-misuse, mutex-reinitialization, lock-held-too-long (drd).
 - glibc: double-free (also "double free or corruption (...)"), free-invalid-pointer, free-invalid-size,
@@ -124,9 +124,9 @@ def diagnose(result: ChildResult) -> Observation:
 
 
 SHELL_RE = re.compile(
-    r"^(?:.*?: line \d+: +\d+ |\S*\s*)?(Segmentation fault|Aborted|Floating point exception|Bus error|Illegal instruction)"
-    r"(?: \(core dumped\))?\s*$|^.*(?:killed|terminated) by signal (\d+|SIG\w+)",
-    re.M,
+    r"^(?:.*?: line \d+: +\d+ |\w+: )?(Segmentation fault|Aborted|Floating point exception|Bus error|Illegal instruction)"
+    r"(?: \(core dumped\))?(?:\s+\S.*)?$|^.*(?:killed|terminated) by signal (\d+|SIG\w+)",
+    re.M | re.I,
 )
 EXIT_RE = re.compile(r"(?:exit(?:ed)? (?:code|status)|returned) (\d{1,3})\b", re.I)
 
@@ -149,7 +149,7 @@ def diagnose_text(text: str) -> Observation:
     sm = SHELL_RE.search(text)
     if sm:
         if sm.group(1):
-            obs.signal = obs.signal or SIGNAL_WORDS[sm.group(1).lower()]
+            obs.signal = obs.signal or SIGNAL_WORDS.get(sm.group(1).lower())
             obs.core_dumped = "(core dumped)" in sm.group(0)
         else:
             num = sm.group(2)

@@ -46,6 +46,7 @@ _TRAILERS = [
     re.compile(r"\s*<null>$"),
     re.compile(r"\s+\S+:\d+(?::\d+)?$"),  # file:line[:col]
     re.compile(r"\s+\(in [^()]*\)$"),
+    re.compile(r"\s*\(<unknown module>\)$"),
 ]
 
 
@@ -95,7 +96,7 @@ SIGNAL_WORDS = {
 
 _PREFIXES = [
     re.compile(r"^\s*(?:>\s?)+"),  # Markdown / e-mail quote
-    re.compile(r"^\s*[-*+•]\s+(?=\S)"),  # bullet
+    re.compile(r"^\s*[-*+•] (?=\s*\S)"),  # bullet
     # timestamps: ISO 8601 (GitHub Actions, journald --output=short-iso), syslog, bare clock, bracketed
     re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]?:?\s"),
     re.compile(r"^\s*[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S+ [\w./-]+(?:\[\d+\])?:\s"),
@@ -104,25 +105,37 @@ _PREFIXES = [
     re.compile(r"^\s*\[pid\s+\d+\]\s?"),  # strace -f
     re.compile(r"^\s*\d{1,6}: "),  # a test runner's test number (ctest '714: ')
     re.compile(r"^\s*\[(?:stderr|stdout|err|out)\]\s?|^\s*(?:stderr|stdout)\s*[:|]\s?", re.I),
-    re.compile(r"^\s*(?:INFO|WARN(?:ING)?|ERROR|DEBUG|TRACE|FATAL)\s*[:|\]]\s(?=\s*(?:==|#|\w+Sanitizer|SUMMARY|READ|WRITE))"),
+    re.compile(r"^\s*\[?(?:INFO|DEBUG|TRACE|stderr|stdout)\]?\s*[:|]?\s(?=\s*(?:==|#|\w+Sanitizer|SUMMARY|READ|WRITE))"),
 ]
 _FENCE = re.compile(r"^\s*(?:>\s?)*(?:```|~~~)")
 
 
 def clean(text: str) -> str:
     """A pasted report as the tool printed it: quote marks, bullets, fences, timestamps, '[pid N]' and
-    test-runner prefixes removed from each line, then the indentation all lines share."""
+    test-runner prefixes removed from each line, then the indentation the lines share (inside each
+    fenced block on its own, and in the text around them)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    lines = []
+    blocks: list[list[str]] = [[]]
     for line in text.split("\n"):
-        if _FENCE.match(line):
-            continue
         prev = None
         while prev != line:
             prev = line
             for pat in _PREFIXES:
                 line = pat.sub("", line, count=1)
-        lines.append(line.rstrip())
+        if _FENCE.match(line):
+            blocks.append([])
+            continue
+        blocks[-1].append(line.rstrip())
+    # blocks alternate: outside a fence, inside, outside, ...
+    outside = [ln for b in blocks[0::2] for ln in b]
+    cuts = {0: _indent(outside)}
+    out: list[str] = []
+    for i, block in enumerate(blocks):
+        cut = cuts[0] if i % 2 == 0 else _indent(block)
+        out += [ln[cut:] for ln in block]
+    return "\n".join(out)
+
+
+def _indent(lines: list[str]) -> int:
     indents = [len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()]
-    cut = min(indents) if indents else 0
-    return "\n".join(ln[cut:] for ln in lines)
+    return min(indents) if indents else 0

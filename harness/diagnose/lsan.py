@@ -10,10 +10,11 @@
         ...
     SUMMARY: LeakSanitizer: 48 byte(s) leaked in 3 allocation(s).
 
-Kind: `indirect-leak` when the report lists indirect leaks (blocks reachable only from leaked blocks,
-as the rest of a list whose head was lost), else `direct-leak`. Size: all bytes leaked. Frames: the
-allocation stack of the first direct leak. Metrics: leak_direct_bytes, leak_direct_objects,
-leak_indirect_bytes, leak_indirect_objects.
+Kind: `direct-leak` when the report lists a direct leak (a block nothing points to: the root cause),
+`indirect-leak` when it lists only indirect ones (blocks reachable only from leaked blocks, e.g. a
+cycle). Size and frames: the first direct leak's bytes and allocation stack. Metrics count both
+(leak_direct_bytes, leak_direct_objects, leak_indirect_bytes, leak_indirect_objects): the rest of a
+list whose head was lost shows as leak_indirect_objects.
 """
 
 from __future__ import annotations
@@ -42,11 +43,9 @@ def parse(text: str) -> Report | None:
         "leak_direct_bytes": totals["direct"][0], "leak_direct_objects": totals["direct"][1],
         "leak_indirect_bytes": totals["indirect"][0], "leak_indirect_objects": totals["indirect"][1],
     }  # fmt: skip
-    size = totals["direct"][0] + totals["indirect"][0]
-    if summary and not blocks:
-        size = int(summary.group(1))
-    kind = "indirect-leak" if totals["indirect"][1] else "direct-leak"
     first = next((b for b in blocks if b.group(1) == "Direct"), blocks[0] if blocks else None)
+    size = int(first.group(2)) if first else int(summary.group(1))
+    kind = "direct-leak" if totals["direct"][1] or not blocks else "indirect-leak"
     frames = san_frames(text[first.end():].splitlines()) if first else []
     parts = [f"{n} byte(s) in {o} object(s) {w}" for w, (n, o) in totals.items() if o]
     message = "LeakSanitizer: detected memory leaks" + (": " + ", ".join(parts) if parts else "")

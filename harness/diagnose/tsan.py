@@ -20,7 +20,7 @@ import re
 
 from harness.diagnose.common import Report, kebab, san_frames
 
-WARN_RE = re.compile(r"^(?:==\d+==\s*)?(?:WARNING|ERROR): ThreadSanitizer: (\S.+?)(?: \(pid=\d+\))?\s*$", re.M)
+WARN_RE = re.compile(r"^[ \t]*(?:==\d+==\s*)?(?:(?:WARNING|ERROR): )?ThreadSanitizer: (?!reported )(\S.+?)(?: \(pid=\d+\))?\s*$", re.M)
 SUMMARY_RE = re.compile(r"^SUMMARY: ThreadSanitizer: (\S.*?)\s*$", re.M)
 ACCESS_RE = re.compile(r"^\s*(?:Previous )?(?:atomic )?(Read|Write) of size (\d+) at ", re.M | re.I)
 

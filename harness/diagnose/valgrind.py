@@ -11,10 +11,12 @@ those of the process that reported first are kept. The first error names the kin
 - memcheck: invalid-read, invalid-write (READ/WRITE and size), invalid-free, mismatched-free,
   uninitialised-value (conditional jump or use of an uninitialised value), syscall-param,
   overlap (source and destination overlap in memcpy/strcpy...), invalid-jump, fishy-value,
-  and the leak records of --leak-check=full: definitely-lost (indirectly-lost when the lost
-  blocks also hold others), possibly-lost; metrics leak_<kind>_bytes / _blocks from LEAK SUMMARY.
-- helgrind / drd: data-race (READ/WRITE and size), lock-order-inversion (helgrind's "lock order
-  violated"), unlock-of-unlocked-mutex, use-of-invalid-mutex, destroy-of-locked-mutex, double-lock,
+  and the leak records of --leak-check=full: definite-leak (any block definitely lost; its record's
+  bytes include the blocks only it pointed to), else indirect-leak, else possible-leak; metrics
+  leak_definitely_bytes / _blocks, leak_indirectly_..., leak_possibly_... from LEAK SUMMARY.
+- helgrind / drd: data-race (helgrind's "Possible data race", READ/WRITE and size),
+  conflicting-access (drd's "Conflicting load/store", READ/WRITE and size), lock-order-inversion
+  (helgrind's "lock order violated"), unlock-of-unlocked-mutex, use-of-invalid-mutex, destroy-of-locked-mutex, double-lock,
   thread-exits-holding-lock, pthread-api-error, mutex-reinitialization, lock-held-too-long.
 - a fatal signal with no error before it: no kind (the signal says it), its description and stack.
 """
@@ -55,7 +57,7 @@ ERRORS: list[tuple[re.Pattern, str, str | None, str]] = [(re.compile(p), k, a, t
     (r"^Thread #\d+: pthread_cond_\w+: ", "condvar-misuse", None, "helgrind"),
     (r"^Thread #\d+: pthread_\w+: ", "pthread-api-error", None, "helgrind"),
     # drd
-    (r"^Conflicting (load|store) by thread \d+ at 0x[0-9a-fA-F]+ size (\d+)", "data-race", "group", "drd"),
+    (r"^Conflicting (load|store) by thread \d+ at 0x[0-9a-fA-F]+ size (\d+)", "conflicting-access", "group", "drd"),
     (r"^The object at address 0x[0-9a-fA-F]+ is not a mutex", "use-of-invalid-mutex", None, "drd"),
     (r"^Mutex not locked(?: by calling thread)?: mutex", "unlock-of-unlocked-mutex", None, "drd"),
     (r"^Destroying locked mutex: mutex", "destroy-of-locked-mutex", None, "drd"),
@@ -78,8 +80,15 @@ def _lines(text: str) -> list[str]:
     prefixed = [(m.group(1), ln[m.end():]) for ln in text.splitlines() if (m := PREFIX_RE.match(ln))]
     if not prefixed:
         return text.splitlines()
-    pid = next((p for p, ln in prefixed if any(pat.match(ln) for pat, *_ in ERRORS) or LEAK_RE.match(ln)), prefixed[0][0])
+    pid = next((p for p, ln in prefixed if _reported(ln)), None)
+    if pid is None:  # no error among the prefixed lines: a paste that lost most prefixes
+        return [PREFIX_RE.sub("", ln) for ln in text.splitlines()]
     return [ln for p, ln in prefixed if p == pid]
+
+
+def _reported(line: str) -> bool:
+    line = line.strip()
+    return any(pat.match(line) for pat, *_ in ERRORS) or bool(LEAK_RE.match(line))
 
 
 def _frames(lines: list[str], limit: int = 12) -> list[str]:
@@ -131,9 +140,9 @@ def parse(text: str) -> Report | None:
 def _leaks(text: str, lines: list[str], i: int) -> Report:
     records = [m for ln in lines[i:] if (m := LEAK_RE.match(ln.strip()))]
     num = lambda s: int(s.replace(",", "")) if s else 0  # noqa: E731
-    first = next((r for r in records if r.group(5) == "definitely"), records[0])
-    indirect = any(r.group(5) == "indirectly" or num(r.group(3)) for r in records)
-    kind = "indirectly-lost" if indirect else f"{first.group(5)}-lost"
+    rank = {"definitely": 0, "indirectly": 1, "possibly": 2}
+    first = min(records, key=lambda r: rank[r.group(5)])
+    kind = {"definitely": "definite-leak", "indirectly": "indirect-leak", "possibly": "possible-leak"}[first.group(5)]
     metrics = {}
     for what, nbytes, blocks in LEAK_SUMMARY_RE.findall("\n".join(lines)):
         metrics[f"leak_{what}_bytes"] = num(nbytes)
