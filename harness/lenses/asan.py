@@ -1,4 +1,6 @@
-"""asan: AddressSanitizer. C/C++ built with -fsanitize=address; Lua on a LuaJIT whose heap comes from libc.
+"""asan: AddressSanitizer. C/C++ built with -fsanitize=address; Lua on a LuaJIT whose heap comes from libc;
+Python cases with libasan preloaded (a case that builds a C helper at run time compiles it with
+-fsanitize=address when CRASHCOURSE_PROFILE is "asan", using $CC, which the harness sets).
 
 The Python child gets the compiler's shared ASan runtime preloaded (it must come first in the library
 list): gcc's libasan.so, or clang's libclang_rt.asan-<arch>.so (the module is built -shared-libasan).
@@ -29,7 +31,7 @@ from harness.manifest import RunSpec
 
 class AsanLens(Lens):
     name = "asan"
-    languages = ("c", "cpp", "lua")
+    languages = ("c", "cpp", "lua", "python")
     description = "AddressSanitizer: the bad access named where it happens, with its stacks"
 
     def default_profiles(self, language):
@@ -55,6 +57,8 @@ class AsanLens(Lens):
             argv = python_child("c_module.py", str(artifact.path), artifact.module, faulthandler=False)
         elif artifact is not None:  # a LuaJIT built with ASan by a native/ recipe: it links libasan itself
             argv = [str(artifact.path), str(case.source(spec.variant))]
+        elif case.language == "python":
+            argv = python_child("python_case.py", str(case.source(spec.variant)), spec.profile, faulthandler=False)
         else:
             argv = python_child("lua_case.py", str(case.source(spec.variant)), "libc", faulthandler=False)
         env = base_env(spec, workdir)

@@ -97,6 +97,7 @@ def base_env(spec: RunSpec, workdir: Path) -> dict[str, str]:
         "CRASHCOURSE_VARIANT": spec.variant,
         "CRASHCOURSE_LENS": spec.lens,
         "CRASHCOURSE_CASE_DIR": str(spec.case.path),
+        "CC": machine.c_compiler(),  # a Python case that builds a C helper at run time uses the corpus's compiler
     }
     for key in ("VIRTUAL_ENV", "SYSTEMROOT", "CRASHCOURSE_NATURAL"):  # NATURAL: `run --natural` (harness/natural.py)
         if key in os.environ:
