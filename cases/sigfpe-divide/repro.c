@@ -13,6 +13,7 @@
  *
  * HOW IT RUNS
  *   crashcourse run sigfpe-divide                  # plain, profiles O0 and O2
+ *   crashcourse run sigfpe-divide --lens ubsan     # the same division, diagnosed instead of trapped
  *   SIGFPE_DIVIDE=int-min ./exe                    # path (b), run by hand (see README)
  *   cc_main() takes path (a) unless the environment variable SIGFPE_DIVIDE is
  *   "int-min". It never reads stdin.
@@ -21,6 +22,7 @@
  *   plain -O0 : SIGFPE in per_request() (called from cc_main)
  *   plain -O2 : SIGILL (gcc 12, x86-64: `ud2` where the division was)
  *   gdb       : the backtrace names per_request and cc_main
+ *   ubsan     : "repro.c:35:21: runtime error: division by zero", exit 1, no signal
  */
 #include <limits.h>
 #include <stdio.h>
