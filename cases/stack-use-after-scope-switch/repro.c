@@ -15,7 +15,8 @@
  *   crashcourse run stack-use-after-scope-switch                # plain, asan, valgrind
  *
  * WHAT MUST APPEAR
- *   plain    : exit 0, the right header printed: the bug is invisible at -O0
+ *   plain    : exit 0, the right header printed: the bug is invisible at -O0;
+ *              at -O2 gcc drops the stores into md and the op sends stack garbage
  *   asan     : stack-use-after-scope, READ of size 8 in execute_ops, "'md' ... is inside
  *              this variable" in cc_main's frame
  *   valgrind : nothing: the slot is inside the live stack frame, memcheck sees no error
