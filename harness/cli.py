@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--tolerance", type=int, default=0, metavar="N", help="a finding within N lines of a flaw line matches (default 0)")
     score.add_argument("--json", action="store_true", help="print the whole scoreboard as JSON")
     score.add_argument("--sarif-out", metavar="DIR", help="write each analyzer's findings as DIR/<analyzer>.sarif")
+    score.add_argument("--bless", action="store_true",
+                       help="merge this run into docs/scoreboard/<machine key>.json, the site's scoreboard")
     score.add_argument("--class", dest="flaw_class", action="append", help="only flaws of this class (glob)")
     score.add_argument("--cwe", action="append", type=int, help="only flaws with this CWE id (or an equivalent)")
     score.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="children at once for the lenses (default: CPU count)")
@@ -380,6 +382,8 @@ def cmd_score(args) -> int:
             path = out_dir / f"{name.replace('/', '_')}.sarif"
             path.write_text(json.dumps(sarif.findings_sarif(name, score.as_findings_rows(entry, cases)), indent=2))
             err.print(f"wrote {path}", style="dim", markup=False, highlight=False)
+    if args.bless:
+        err.print(f"blessed {score.bless(board)}", style="dim", markup=False, highlight=False)
     if args.json:
         print(json.dumps(board, indent=2, ensure_ascii=False))
     else:

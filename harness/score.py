@@ -21,6 +21,7 @@ mean; a 0/0 is "n/a".
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,70 @@ def as_findings_rows(entry: dict[str, Any], cases: list[Case]) -> list[dict[str,
         rows.append({"case": u["case"], "variant": u["variant"], "findings": fs,
                      "error": u.get("reason") if u["status"] == "error" else ""})  # fmt: skip
     return rows
+
+
+# ---- the stored scoring run (for the site's scoreboard, like blessed snapshots) -----------------------
+
+
+def board_path(key: str | None = None) -> Path:
+    from harness.snapshots import machine_key
+
+    return ROOT / "docs" / "scoreboard" / f"{key or machine_key()}.json"
+
+
+def _scrub(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    root = str(ROOT)
+    out = []
+    for u in units:
+        u = dict(u)
+        u["findings"] = [{k: (v.replace(root, "<root>") if isinstance(v, str) else v) for k, v in f.items() if k != "path"}
+                         for f in u.get("findings", [])]  # fmt: skip
+        if isinstance(u.get("reason"), str):
+            u["reason"] = u["reason"].replace(root, "<root>")
+        out.append(u)
+    return out
+
+
+def bless(board: dict[str, Any], path: Path | None = None) -> Path:
+    """Merge a scoring run into the stored board of this machine: per analyzer, per case variant."""
+    path = path or board_path()
+    stored = json.loads(path.read_text()) if path.is_file() else {"format": "crashcourse-scoreboard/1", "analyzers": {}}
+    stored["machine"], stored["line_tolerance"] = board["machine"], board["line_tolerance"]
+    for name, entry in board["analyzers"].items():
+        old = stored["analyzers"].get(name, {"units": []})
+        fresh = {(u["case"], u["variant"]): u for u in _scrub(entry["units"])}
+        units = [u for u in old["units"] if (u["case"], u["variant"]) not in fresh] + list(fresh.values())
+        units.sort(key=lambda u: (u["case"], u["variant"]))
+        stored["analyzers"][name] = {"kind": entry["kind"], "description": entry["description"], "units": units}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def summarize(stored: dict[str, Any], cases: list[Case]) -> dict[str, Any]:
+    """A stored board, re-tallied for these cases with today's truth (labels, classes): the site's input."""
+    ids = {c.id for c in cases}
+    out = {k: v for k, v in stored.items() if k != "analyzers"}
+    out["cases"] = [{"case": c.id, "class": c.flaw.cls if c.flaw else "", "language": c.language} for c in cases]
+    out["analyzers"] = {}
+    for name, entry in stored["analyzers"].items():
+        units = [u for u in entry["units"] if u["case"] in ids]
+        by_case: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for u in units:
+            by_case[u["case"]][u["variant"]] = u
+        cells = {}
+        for c in cases:
+            pair = by_case.get(c.id, {})
+            if "bug" in pair and "fixed" in pair:
+                cells[c.id] = cell(c, name, pair["bug"], pair["fixed"])
+            else:
+                cells[c.id] = {"state": "unscored", "false_alarm": False, "why": "not in the stored scoring run"}
+        by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for u in units:
+            by_class[u["class"]].append(u)
+        out["analyzers"][name] = {"kind": entry["kind"], "description": entry["description"], **_tally(units),
+                                  "by_class": {k: _tally(v) for k, v in sorted(by_class.items())},
+                                  "cells": cells, "units": units}  # fmt: skip
+    return out
