@@ -8,11 +8,16 @@ site from another cases folder (tests/fixtures/site/cases, for instance).
 
 import mkdocs_gen_files
 
-from harness import CASES_DIR, site
+from harness import CASES_DIR, scoreboard, site
 from harness.discover import load_all
 
 cases = load_all(CASES_DIR)
 cases_nav = site.write_site(cases, mkdocs_gen_files.open)
+
+# The scoreboard: drawn from the stored scoring run (docs/scoreboard/<machine key>.json, written by
+# `crashcourse score ... --bless`) and today's truth, like the case pages from the blessed snapshots.
+with mkdocs_gen_files.open("scoreboard.md", "w") as f:
+    f.write(scoreboard.render_page(cases, scoreboard.load_stored(), link=lambda c: f"../cases/{c.id}/"))
 
 # mkdocs reads the nav after the gen-files plugin ran: replace the "Cases" placeholder in place.
 nav = mkdocs_gen_files.config["nav"]

@@ -180,8 +180,19 @@ def case_truth(case: Case) -> dict[str, Any]:
 
 
 def corpus_truth(cases: list[Case]) -> dict[str, Any]:
-    return {
-        "format": "crashcourse-truth/1",
-        "machine": machine.facts(),
-        "cases": [case_truth(c) for c in cases],
-    }
+    """Every case's truth; with the stored scoring run's verdict of every analyzer (docs/scoreboard/)."""
+    from harness import score, scoreboard
+
+    out = [case_truth(c) for c in cases]
+    doc: dict[str, Any] = {"format": "crashcourse-truth/1", "machine": machine.facts(), "cases": out}  # "scored": below
+    stored = scoreboard.load_stored()
+    if stored is not None:
+        key, board = stored
+        summary = score.summarize(board, cases)
+        doc["scoreboard"] = {"machine_key": key, "line_tolerance": summary.get("line_tolerance", 0)}
+        for c in out:
+            c["scored"] = {
+                name: {k: v for k, v in a["cells"][c["case"]].items() if k in ("state", "false_alarm", "why", "cwe_ok")}
+                for name, a in summary["analyzers"].items()
+            }  # fmt: skip
+    return doc

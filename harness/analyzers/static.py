@@ -65,7 +65,7 @@ class GccFanalyzer(_Static):
 
         out: list[Finding] = []
         for src in files:
-            argv = [compiler_for(case), "-fanalyzer", "-Wformat=2", "-fdiagnostics-format=json", "-O0", "-g",
+            argv = [compiler_for(case, "analyzer"), "-fanalyzer", "-Wformat=2", "-fdiagnostics-format=json", "-O0", "-g",
                     "-pthread", *case.build.get("cflags", []), "-c", str(src), "-o", os.devnull]  # fmt: skip
             proc = run_tool(argv, workdir, self.timeout_s)
             text = proc.stderr.strip()

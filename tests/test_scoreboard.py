@@ -1,0 +1,56 @@
+"""The scoreboard page: drawn from a stored scoring run and today's truth; the store merges runs."""
+
+import json
+
+from conftest import ROOT
+from harness import score, scoreboard
+from harness.analyzers import Finding, Result
+from harness.discover import load_all
+
+SITE_CASES = load_all(ROOT / "tests" / "fixtures" / "site" / "cases")
+BY_ID = {c.id: c for c in SITE_CASES}
+
+
+def board(name, results, kind="dynamic"):
+    units = [score.judge(BY_ID[cid], v, r) for (cid, v), r in results.items()]
+    return {"machine": {}, "line_tolerance": 0, "analyzers": {name: {"kind": kind, "description": name, "units": units}}}
+
+
+def test_page_matrix_summary_and_labelled_false_negatives(tmp_path):
+    path = tmp_path / "k.json"
+    score.bless(board("plain", {
+        ("fx-heap-overflow", "bug"): Result(),
+        ("fx-heap-overflow", "fixed"): Result(),
+        ("fx-null-deref", "bug"): Result(findings=[Finding("repro.c", 9, [476], "plain:SIGSEGV")]),
+        ("fx-null-deref", "fixed"): Result(findings=[Finding("fixed.c", 3, [], "plain:SIGSEGV")]),
+        ("fx-lua-error", "bug"): Result(error="timed out after 1 s"),
+        ("fx-lua-error", "fixed"): Result(),
+    }), path)  # fmt: skip
+    score.bless(board("cppcheck", {("fx-lua-error", v): Result(skipped="cppcheck does not analyze lua") for v in ("bug", "fixed")},
+                      "static"), path)  # fmt: skip
+    stored = json.loads(path.read_text())
+    assert set(stored["analyzers"]) == {"plain", "cppcheck"}  # merged, not overwritten
+    page = scoreboard.render_page(SITE_CASES, ("k", stored), link=lambda c: f"../cases/{c.id}/")
+    assert '<td class="cc-sb cc-sb-missed"' in page and "✘ missed<sup>" in page
+    assert "cc-sb-caught" in page and "+FA" in page  # fx-null-deref: caught, and a false alarm on the fixed twin
+    assert "cc-sb-error" in page and "timed out after 1 s" in page
+    assert "cc-sb-unscored" in page  # cppcheck has no stored units for the C fixtures
+    assert "`fx-heap-overflow` × `plain`: The 11th byte lands in malloc's rounding slack" in page
+    assert '<a href="../cases/fx-null-deref/">' in page
+    summary_row = next(ln for ln in page.splitlines() if ln.startswith("| `plain`"))
+    # line level: TP 1 (fx-null-deref), FP 1 (its fixed twin), FN 1 (fx-heap-overflow), TN 2; one error
+    assert summary_row.startswith("| `plain` | dynamic | 1 | 1 | 1 | 2 | 0.50 | 0.50 | 0.67 | 0.50 |"), summary_row
+    assert "| memory-spatial | 0.50 / 0.50 |" in page
+
+
+def test_page_without_a_stored_run_says_how_to_make_one():
+    page = scoreboard.render_page(SITE_CASES, None)
+    assert "No scoring run stored yet" in page and "--bless" in page
+
+
+def test_the_stored_board_of_this_repository_renders():
+    stored = scoreboard.load_stored()
+    if stored is None:  # a fresh clone always has one (docs/scoreboard/); this guards the loader's contract
+        raise AssertionError("docs/scoreboard/ holds no stored scoring run")
+    page = scoreboard.render_page(load_all(ROOT / "cases"), stored)
+    assert page.count("<tr><th>") == len(load_all(ROOT / "cases"))
