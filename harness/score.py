@@ -128,7 +128,7 @@ def _tally(units: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def cell(case: Case, analyzer: str, bug: dict[str, Any], fixed: dict[str, Any]) -> dict[str, Any]:
-    """The scoreboard cell for one case: caught | elsewhere | missed | n/a | error, and false_alarm."""
+    """The scoreboard cell for one case: caught | elsewhere | reported | missed | n/a | error, and false_alarm."""
     flaw = case.flaw
     assert flaw is not None
     c: dict[str, Any] = {"false_alarm": fixed.get("status") == "ok" and fixed["outcome"]["file"] == ["fp"]}
@@ -140,6 +140,8 @@ def cell(case: Case, analyzer: str, bug: dict[str, Any], fixed: dict[str, Any]) 
     if bug["outcome"]["line"] == ["tp"]:
         c["state"] = "caught"
         c["cwe_ok"] = bug["outcome"]["cwe"] == ["tp"]
+    elif bug["outcome"]["file"] == ["tp"] and not any(f["located"] for f in bug["findings"]):
+        c["state"] = "reported"  # it reported the bug variant, naming no line (a crash without a trace)
     elif bug["outcome"]["file"] == ["tp"]:
         c["state"] = "elsewhere"  # it reported the bug variant, not at a flaw line
     else:

@@ -6,7 +6,7 @@ from typing import Any
 
 from harness.score import LEVELS
 
-SYMBOL = {"caught": "✔", "elsewhere": "~", "missed": "✘", "n/a": "·", "error": "!"}
+SYMBOL = {"caught": "✔", "elsewhere": "~", "reported": "●", "missed": "✘", "n/a": "·", "error": "!", "unscored": "?"}
 
 
 def _fmt(v: Any) -> str:
@@ -30,7 +30,7 @@ def text_report(board: dict[str, Any]) -> list[str]:
                 lines.append(f"  error: {u['case']} {u['variant']}: {u['reason']}")
     names = list(board["analyzers"])
     if names:
-        lines += ["", "matrix: ✔ caught at a flaw line, ~ reported elsewhere, ✘ missed, · n/a, ! error, + false alarm on the fixed twin"]
+        lines += ["", "matrix: ✔ caught at a flaw line, ~ reported elsewhere, ● reported with no line, ✘ missed, · n/a, ! error, + false alarm on the fixed twin"]
         width = max(len(c["case"]) for c in board["cases"])
         lines.append(" " * (width + 2) + " ".join(f"{n[:14]:>14}" for n in names))
         for c in board["cases"]:
@@ -47,6 +47,7 @@ def text_report(board: dict[str, Any]) -> list[str]:
 CELL_TEXT = {
     "caught": ("✔", "caught", "reported at a flaw line"),
     "elsewhere": ("~", "elsewhere", "reported the bug variant, but not at a flaw line"),
+    "reported": ("●", "reported", "reported the bug variant, naming no line (a crash without a source trace)"),
     "missed": ("✘", "missed", "reported nothing about the flaw"),
     "n/a": ("·", "n/a", "does not look at this case"),
     "error": ("!", "error", "the analyzer failed on this case"),

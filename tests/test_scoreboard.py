@@ -34,7 +34,10 @@ def test_page_matrix_summary_and_labelled_false_negatives(tmp_path):
     assert '<td class="cc-sb cc-sb-missed"' in page and "✘ missed<sup>" in page
     assert "cc-sb-caught" in page and "+FA" in page  # fx-null-deref: caught, and a false alarm on the fixed twin
     assert "cc-sb-error" in page and "timed out after 1 s" in page
-    assert "cc-sb-unscored" in page  # cppcheck has no stored units for the C fixtures
+    assert "cc-sb-unscored" in page
+    crash = score.judge(BY_ID["fx-null-deref"], "bug", Result(findings=[Finding("repro.c", None, [], "plain:SIGSEGV")]))
+    fixed = score.judge(BY_ID["fx-null-deref"], "fixed", Result())
+    assert score.cell(BY_ID["fx-null-deref"], "plain", crash, fixed)["state"] == "reported"  # cppcheck has no stored units for the C fixtures
     assert "`fx-heap-overflow` × `plain`: The 11th byte lands in malloc's rounding slack" in page
     assert '<a href="../cases/fx-null-deref/">' in page
     summary_row = next(ln for ln in page.splitlines() if ln.startswith("| `plain`"))
