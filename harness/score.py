@@ -229,7 +229,7 @@ def _scrub(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for u in units:
         u = dict(u)
-        u["findings"] = [{k: (v.replace(root, "<root>") if isinstance(v, str) else v) for k, v in f.items() if k != "path"}
+        u["findings"] = [json.loads(json.dumps({k: v for k, v in f.items() if k != "path"}).replace(root, "<root>"))
                          for f in u.get("findings", [])]  # fmt: skip
         if isinstance(u.get("reason"), str):
             u["reason"] = u["reason"].replace(root, "<root>")
@@ -255,14 +255,34 @@ def bless(board: dict[str, Any], path: Path | None = None) -> Path:
     return path
 
 
+def rejudge(case: Case, unit: dict[str, Any], tolerance: int = 0) -> dict[str, Any]:
+    """A stored unit judged again against the case's current [flaw] table."""
+    if unit["status"] != "ok":
+        return unit
+    findings = [
+        Finding(f["file"], f["line"], list(f["cwe"]), f["rule"], f["message"],
+                [(r["path"].replace("<root>", str(ROOT)), r["line"]) for r in f.get("related", [])])
+        for f in unit["findings"]
+    ]  # fmt: skip
+    out = judge(case, unit["variant"], Result(findings=findings, detail=unit.get("detail", {})), tolerance)
+    for new, old in zip(out["findings"], unit["findings"], strict=True):
+        new.pop("path", None)
+        if "related" in old:
+            new["related"] = old["related"]
+    return out
+
+
 def summarize(stored: dict[str, Any], cases: list[Case]) -> dict[str, Any]:
     """A stored board, re-tallied for these cases with today's truth (labels, classes): the site's input."""
     ids = {c.id for c in cases}
     out = {k: v for k, v in stored.items() if k != "analyzers"}
     out["cases"] = [{"case": c.id, "class": c.flaw.cls if c.flaw else "", "language": c.language} for c in cases]
     out["analyzers"] = {}
+    by_id = {c.id: c for c in cases}
+    tolerance = stored.get("line_tolerance", 0)
     for name, entry in stored["analyzers"].items():
-        units = [u for u in entry["units"] if u["case"] in ids]
+        # re-judged from the stored findings with today's truth: a moved flaw line moves the verdict too
+        units = [rejudge(by_id[u["case"]], u, tolerance) for u in entry["units"] if u["case"] in ids]
         by_case: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for u in units:
             by_case[u["case"]][u["variant"]] = u

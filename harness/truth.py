@@ -19,8 +19,10 @@ from harness.manifest import VARIANTS, Case, RunSpec, reports_flaw
 # and the more specific ids a tool may report for the same mistake (MITRE's ChildOf/PeerOf relations,
 # restricted to the ones analyzers actually mix up). Documented in docs/analyzer-corpus.md.
 CWE_GROUPS: list[tuple[str, frozenset[int]]] = [
-    ("out-of-bounds write", frozenset({787, 119, 120, 121, 122, 124, 193, 788, 805, 806})),
-    ("out-of-bounds read", frozenset({125, 119, 126, 127, 193, 788})),
+    ("out-of-bounds write", frozenset({787, 119, 120, 121, 122, 124, 193, 786, 788, 805, 806})),
+    ("out-of-bounds read", frozenset({125, 119, 126, 127, 193, 786, 788})),
+    ("free of a pointer not from malloc", frozenset({590, 761, 763, 762})),
+    ("use of a stack frame after return", frozenset({562, 825})),
     ("use after free / expired pointer", frozenset({416, 825, 672})),
     ("double free", frozenset({415, 1341, 672})),
     ("NULL dereference", frozenset({476, 690})),
@@ -67,6 +69,10 @@ KIND_CWE: dict[str, list[int]] = {
     "uninitialised-value": [457],
     "conditional-jump-depends-on-uninitialised-value": [457],
     "data-race": [362],
+    "conflicting-access": [362],
+    "invalid-pointer": [590],  # glibc: free(): invalid pointer / munmap_chunk(): invalid pointer
+    "fortify-buffer-overflow": [787],
+    "assertion-failure": [617],
     "race": [362],
     "lock-order-inversion": [833],
     "lock-order": [833],
@@ -74,7 +80,7 @@ KIND_CWE: dict[str, list[int]] = {
     "livelock": [835],
     "invalid-read": [125],
     "invalid-write": [787],
-    "invalid-free": [415],
+    "invalid-free": [415, 590, 761, 763],  # memcheck's 'Invalid free()': a double free or a bad pointer
     "mismatched-free": [762],
     "stack-smashing": [121],
     "pure-virtual-call": [758],
@@ -90,6 +96,14 @@ KIND_CWE: dict[str, list[int]] = {
     "MemoryError": [400],
 }
 SIGNAL_CWE = {"SIGFPE": [369]}
+# gcc warnings whose JSON carries no CWE metadata
+GCC_OPTION_CWE = {
+    "-Wanalyzer-use-of-pointer-in-stale-stack-frame": [562],
+    "-Wformat-overflow=": [787],
+    "-Wstringop-overflow=": [787],
+    "-Wformat=": [685],
+    "-Wformat-security": [134],
+}
 ANALYZER_OPTION_RE = re.compile(r"CWE-(\d+)")
 
 
@@ -100,7 +114,7 @@ def kind_cwe(observed: dict[str, Any], text: str = "") -> list[int]:
         return list(KIND_CWE[kind])
     if kind.startswith("-W"):
         found = [int(c) for c in ANALYZER_OPTION_RE.findall(text)]
-        return found[:1] or ([685] if kind.startswith("-Wformat") else [])
+        return found[:1] or list(GCC_OPTION_CWE.get(kind, []))
     if kind == "SEGV" and "zero page" in text:  # ASan: 'Hint: address points to the zero page.'
         return [476]
     return list(SIGNAL_CWE.get(observed.get("signal") or "", []))

@@ -80,7 +80,10 @@ class GccFanalyzer(_Static):
                     continue
                 caret = d["locations"][0].get("caret", {})
                 cwe = (d.get("metadata") or {}).get("cwe")
-                out.append(Finding(caret.get("file", ""), caret.get("line"), [cwe] if cwe else [],
+                from harness.truth import GCC_OPTION_CWE
+
+                cwes = [cwe] if cwe else list(GCC_OPTION_CWE.get(d.get("option") or "", []))
+                out.append(Finding(caret.get("file", ""), caret.get("line"), cwes,
                                    d.get("option") or d["kind"], d.get("message", "")))  # fmt: skip
         return out
 
@@ -121,7 +124,8 @@ CLANG_CWE: list[tuple[str, str | None, int]] = [
     ("unix.Malloc", r"free released|delete released|released memory", 415),
     ("unix.Malloc", r"after it is freed|after release", 416),
     ("unix.Malloc", r"[Pp]otential (memory )?leak", 401),
-    ("unix.Malloc", r"not allocated|not the start|offset", 590),
+    ("unix.Malloc", r"not allocated|not the start|offset|local variable|not memory allocated", 590),
+    ("unix.MallocSizeof", None, 131),
     ("cplusplus.NewDelete", r"released memory", 415),
     ("cplusplus.NewDelete", r"after it is freed", 416),
     ("cplusplus.NewDeleteLeaks", None, 401),
