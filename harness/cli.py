@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lens", action="append", help="only this lens (repeatable)")
     run.add_argument("--variant", choices=VARIANTS, help="only the bug or only the fixed twin")
     run.add_argument("--repeat", type=int, default=1, metavar="N", help="run each N times")
-    run.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="children at once (default: CPU count)")
+    run.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="children at once (default: CPU count)")
     run.add_argument("--json", action="store_true", help="print one JSON array of run records on stdout")
     run.add_argument("--output", action="store_true", help="with --json: include each run's stdout, stderr and argv")
     run.add_argument("--strict", action="store_true", help="a skipped run, or a snapshot that drifted, counts as a failure")
@@ -173,6 +173,8 @@ def cmd_run(args) -> int:
 
     if args.repeat < 1:
         raise UsageError("crashcourse run: --repeat must be at least 1")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"crashcourse run: -j must be at least 1 (got {args.jobs})")
     cases = _select(args)
     if not cases:
         raise UsageError("crashcourse run: no case matches those filters; 'crashcourse list' shows them all")
@@ -393,8 +395,23 @@ def cmd_score(args) -> int:
     return 0
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP: stop, kill every child, remove every temporary directory."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up short
+        signal.signal(s, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, _on_signal)
     try:
         args = build_parser().parse_args(argv)
         from harness import machine
@@ -412,12 +429,16 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         from harness.run import kill_everything
 
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
         kill_everything()
-        print("crashcourse: interrupted; every child was killed and its temporary directory removed", file=sys.stderr)
-        return 130
+        name = signal.Signals(signum).name
+        with __import__("contextlib").suppress(OSError):  # the terminal may be gone (SIGHUP)
+            print(f"crashcourse: interrupted by {name}; every child was killed and its temporary directory removed", file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:
         return 1
-

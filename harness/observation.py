@@ -21,6 +21,8 @@ class Observation:
     cpu_s: float | None = None  # CPU the child used before the watchdog stopped it (hangs only)
     tool: str | None = None  # which parser named the kind: asan, tsan, valgrind, glibc, python, watchdog, gcc
     build_warnings: list[dict[str, Any]] = field(default_factory=list)  # the compiler's, on the case's sources
+    decided_by: str | None = None  # a hang: "proof" (deadlock proven), "window" (livelock), "timeout"; "cap": fork bomb
+    latency_s: float | None = None  # a hang: seconds from the child's last output (or its start) to the decision
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,6 +6,10 @@ One RunRecord per run is the public, stable output (see README, "The run record"
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import json
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +22,7 @@ from harness.diagnose import diagnose
 from harness.lenses import get_lens
 from harness.manifest import RunSpec
 from harness.observation import Observation
-from harness.run import Interrupted, kill_everything, run_child, workdir
+from harness.run import ChildResult, Interrupted, kill_everything, run_child, workdir
 
 
 @dataclass
@@ -85,7 +89,46 @@ def prepare(specs: list[RunSpec], jobs: int) -> dict[RunSpec, Prepared]:
         return dict(zip(specs, pool.map(prepare_one, specs), strict=True))
 
 
-def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
+class Slot:
+    """One of the -j CPU slots, held by a run until it ends or its child sleeps (a sleeping hang needs no CPU)."""
+
+    def __init__(self, sem: threading.Semaphore | None):
+        self.sem, self.held, self.lock = sem, False, threading.Lock()
+
+    def __enter__(self):
+        if self.sem is not None:
+            self.sem.acquire()
+            self.held = True
+        return self
+
+    def release(self) -> None:
+        with self.lock:
+            if self.held:
+                self.held = False
+                self.sem.release()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def judge_hang(obs: Observation, result: ChildResult) -> None:
+    """What the watch decided (a proven deadlock, a livelock window, a fork cap) over the generic diagnosis."""
+    if result.hang == "fork-bomb":
+        obs.signal, obs.exit_code, obs.kind, obs.tool = None, None, "fork-bomb", "watchdog"
+        obs.message = result.evidence
+    elif result.timed_out:
+        if result.hang:
+            obs.kind = result.hang
+        if result.evidence:
+            cpu = f"{result.cpu_s:.2f} s" if result.cpu_s is not None else "unknown"
+            obs.message = f"{result.evidence}; CPU used {cpu}"
+    else:
+        return
+    obs.decided_by = result.decided_by
+    obs.latency_s = round(result.latency_s, 3) if result.latency_s is not None else None
+
+
+def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | None = None) -> RunRecord:
     """Run one case variant under one lens and judge it. Never raises for anything the child does."""
     case, lens = spec.case, get_lens(spec.lens)
     exp, why = case.expectation_for(spec)
@@ -102,14 +145,16 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
         return RunRecord(case.id, spec.variant, spec.lens, spec.profile, False, False, expected, obs.as_dict(), 0.0,
                          [Mismatch("build", "a successful build", artifact.log[-2000:])], repeat, "", artifact.log)  # fmt: skip
     start = time.monotonic()
-    with workdir() as wd:
+    with workdir() as wd, (slot or contextlib.nullcontext()):
         plan = lens.plan(spec, artifact, wd)
         stacks = ""
         if plan.static is not None:
             obs, stdout, stderr, argv = plan.static, "", plan.static_output, []
         else:
-            result = run_child(plan.argv, wd, plan.env, plan.limits, plan.capture_stacks, plan.send_signal)
+            result = run_child(plan.argv, wd, plan.env, plan.limits, plan.capture_stacks, plan.send_signal,
+                               on_idle=slot.release if slot is not None else None)  # fmt: skip
             obs = diagnose(result)
+            judge_hang(obs, result)
             extra = lens.refine(spec, plan, result, obs, wd)
             stdout, argv = result.stdout, plan.argv
             stderr = result.stderr + (("\n" + extra) if extra else "")
@@ -121,6 +166,31 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0) -> RunRecord:
                      duration, mismatches, repeat, stdout, stderr, argv, stacks)  # fmt: skip
 
 
+def _durations_file():
+    return build.cache_root() / "durations.json"
+
+
+def load_durations() -> dict[str, float]:
+    """Each run's last duration (kept beside the build cache): the longest expected runs start first."""
+    try:
+        return json.loads(_durations_file().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def save_durations(records: list[RunRecord]) -> None:
+    new = {r.id: round(r.duration_s, 3) for r in records if not r.skipped and r.repeat == 0}
+    if not new:
+        return
+    path = _durations_file()
+    with contextlib.suppress(OSError):
+        merged = {**load_durations(), **new}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".durations-{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(merged, indent=0, sort_keys=True))
+        os.replace(tmp, path)
+
+
 def run_all(
     specs: list[RunSpec],
     jobs: int = 1,
@@ -128,14 +198,27 @@ def run_all(
     on_built: Callable[[int, int], None] | None = None,
     on_record: Callable[[RunRecord], None] | None = None,
 ) -> list[RunRecord]:
-    """Build, then run every spec `repeat` times with `jobs` children at once. Order of the result is stable."""
+    """Build, then run every spec `repeat` times with `jobs` children at once. Order of the result is stable.
+
+    Runs start longest first (durations of earlier runs); a run whose child sleeps gives its CPU slot
+    to the next one, so a hang never holds one of the `jobs` slots while it waits.
+    """
     artifacts = prepare(specs, jobs)
     if on_built:
         on_built(build.stats["compiled"], build.stats["cached"])
     work = [(s, r) for r in range(repeat) for s in specs]
+    known = load_durations()
+
+    def expected(item):
+        s, r = item
+        rid = f"{s.case.id}[{s.variant}-{s.lens}-{s.profile}]"
+        return (-known.get(rid, 1.0), r)  # unknown: assume a slow one
+
+    order = sorted(range(len(work)), key=lambda i: expected(work[i]))
     records: list[RunRecord | None] = [None] * len(work)
-    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute, s, artifacts.get(s), r): i for i, (s, r) in enumerate(work)}
+    sem = threading.Semaphore(max(1, jobs))
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs) * 4) as pool:
+        futures = {pool.submit(execute, work[i][0], artifacts.get(work[i][0]), work[i][1], Slot(sem)): i for i in order}
         try:
             for fut in cf.as_completed(futures):
                 try:
@@ -150,4 +233,6 @@ def run_all(
             for f in futures:
                 f.cancel()
             raise
-    return [r for r in records if r is not None]
+    done = [r for r in records if r is not None]
+    save_durations(done)
+    return done

@@ -23,12 +23,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import contain
+from harness import hang as hang_mod
+
 OUTPUT_CAP = 4 << 20  # bytes of stdout/stderr kept (head and tail); RLIMIT_FSIZE caps the files themselves
 FILE_CAP = 64 << 20
 STACKS_END = "CRASHCOURSE_STACKS_END"
 
 _live_lock = threading.Lock()
-_live: set[subprocess.Popen] = set()
+_live: dict[subprocess.Popen, contain.RunGroup] = {}
 _workdirs: set[str] = set()
 _stopping = threading.Event()
 
@@ -61,6 +64,10 @@ class ChildResult:
     stacks_via: str = ""
     pid: int = 0
     extra: dict = field(default_factory=dict)
+    hang: str | None = None  # "deadlock" / "livelock" decided by the watch, "fork-bomb" at the cap; None otherwise
+    evidence: str | None = None  # why: which call each thread waits in, or what the window saw
+    decided_by: str | None = None  # "proof", "window", "timeout" (the backstop), "cap"
+    latency_s: float | None = None  # from the child's last output (or its start) to the decision
 
 
 def signal_name(num: int) -> str:
@@ -73,7 +80,8 @@ def signal_name(num: int) -> str:
 @contextlib.contextmanager
 def workdir() -> Iterator[Path]:
     """A fresh temporary directory for one run; removed afterwards, even on Ctrl-C."""
-    path = tempfile.mkdtemp(prefix="crashcourse-")
+    contain.setup()
+    path = tempfile.mkdtemp(prefix=f"{contain.PREFIX}{os.getpid()}-")  # the owner's pid: a dead owner's dirs are swept
     with _live_lock:
         _workdirs.add(path)
     try:
@@ -84,7 +92,7 @@ def workdir() -> Iterator[Path]:
             _workdirs.discard(path)
 
 
-def _preexec(limits: Limits) -> Callable[[], None]:
+def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[[], None]:
     mem = None if limits.memory_mb is None else limits.memory_mb << 20
     cpu = int(limits.cpu_s)
     core = resource.RLIM_INFINITY if limits.core else 0
@@ -96,6 +104,8 @@ def _preexec(limits: Limits) -> Callable[[], None]:
         hard_core = resource.getrlimit(resource.RLIMIT_CORE)[1]
         resource.setrlimit(resource.RLIMIT_CORE, (min(core, hard_core) if hard_core != resource.RLIM_INFINITY else core, hard_core))
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_CAP, FILE_CAP))
+        if group is not None:
+            group.preexec()
 
     return apply
 
@@ -154,12 +164,38 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def kill_everything() -> None:
-    """Ctrl-C: stop starting children, kill every live process group."""
+    """Ctrl-C (or SIGTERM, SIGHUP): stop starting children, kill every process of every live run."""
     _stopping.set()
     with _live_lock:
-        procs = list(_live)
-    for proc in procs:
+        live = list(_live.items())
+    for proc, group in live:
         _kill_group(proc)
+        group.kill()
+
+
+POLL_GRACE_S = 0.05  # the first look at a child, then one every POLL_S
+POLL_S = 0.02
+
+
+def _sizes(*paths: Path) -> tuple[int, ...]:
+    out = []
+    for p in paths:
+        try:
+            out.append(p.stat().st_size)
+        except OSError:
+            out.append(-1)
+    return tuple(out)
+
+
+def _last_output(start_wall: float, *paths: Path) -> float:
+    """Wall-clock time of the child's last output (its last sign of life), or its start."""
+    last = start_wall
+    for p in paths:
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            if st.st_size:
+                last = max(last, st.st_mtime_ns / 1e9)
+    return last
 
 
 def run_child(
@@ -169,65 +205,126 @@ def run_child(
     limits: Limits,
     capture_stacks: Callable[[subprocess.Popen, Path], tuple[str, str]] | None = None,
     send_signal: dict | None = None,
+    on_idle: Callable[[], None] | None = None,
 ) -> ChildResult:
-    """Start argv in its own process group, wait with a watchdog, and collect what happened."""
+    """Start argv in its own process group and run group, watch it, and collect what happened.
+
+    The watch: after a short grace, every POLL_S the run's tasks are sampled (harness.hang): a
+    proven deadlock or a livelock window stops the child at once; the timeout is the backstop.
+    on_idle is called (once) when the child sleeps using no CPU, so a scheduler can give its slot away.
+    """
     out_path, err_path = cwd / ".crashcourse-stdout", cwd / ".crashcourse-stderr"
+    group = contain.RunGroup.create()
     with _live_lock:
         if _stopping.is_set():
+            group.close()
             raise Interrupted()
         out_f, err_f = open(out_path, "wb"), open(err_path, "wb")
-        start = time.monotonic()
+        preexec = _preexec(limits, group)
+        group.before_start()
+        start, start_wall = time.monotonic(), time.time()
         try:
             proc = subprocess.Popen(
                 argv,
                 cwd=cwd,
-                env=env,
+                env=group.env(env),
                 stdin=subprocess.DEVNULL,
                 stdout=out_f,
                 stderr=err_f,
                 start_new_session=True,
-                preexec_fn=_preexec(limits),
+                preexec_fn=preexec,
                 close_fds=True,
             )
+        except BaseException:
+            group.close()
+            raise
         finally:
             out_f.close()
             err_f.close()
-        _live.add(proc)
+        group.root_pid = proc.pid
+        _live[proc] = group
     timed_out = False
     cpu = busy = None
     stacks, stacks_via = "", ""
+    decided_by = hang = evidence = None
+    latency = None
     try:
         deadline = start + limits.timeout_s
         if send_signal:
             _deliver_when_ready(proc, send_signal, out_path, err_path, deadline)
-        try:
-            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            busy = _busy_share(proc.pid)
+        watch = hang_mod.Watch() if hang_mod.supported() else None
+        idle_told = on_idle is None
+        next_look = time.monotonic() + POLL_GRACE_S
+        while True:
+            now = time.monotonic()
+            try:
+                proc.wait(timeout=max(0.0, min(deadline, next_look) - now))
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if now >= deadline:
+                timed_out, decided_by = True, "timeout"
+                break
+            if _stopping.is_set():
+                break
+            next_look = now + POLL_S
+            if watch is None:
+                continue
+            if group.over_cap():
+                hang, decided_by = "fork-bomb", "cap"
+                _kill_group(proc)  # at once: a bomb's processes share the child's process group
+                break
+            pids = group.pids()
+            verdict = watch.feed(hang_mod.sample(pids, deadline, limits.timeout_s, _sizes(out_path, err_path)))
+            if not idle_told and watch.idle:
+                idle_told = True
+                on_idle()
+            if verdict:
+                timed_out, hang, decided_by = True, verdict, "proof" if verdict == "deadlock" else "window"
+                latency = time.time() - _last_output(start_wall, out_path, err_path)
+                if verdict == "deadlock":
+                    evidence = hang_mod.evidence(watch.decided, proc.pid)
+                    busy = 0.0
+                else:
+                    busy = 1.0
+                    evidence = (f"livelock: running for {hang_mod.LIVELOCK_WINDOW_S:.0f} s with no progress "
+                                "(no output, no read or write, no page fault, no voluntary context switch)")
+                break
+        if timed_out:
+            if decided_by == "timeout":
+                latency = time.time() - _last_output(start_wall, out_path, err_path)
+                busy = _busy_share(proc.pid)
             cpu = _cpu_seconds(proc.pid)
             if capture_stacks is not None and not _stopping.is_set():
                 try:
                     stacks, stacks_via = capture_stacks(proc, cwd)
                 except Exception as exc:  # a failed capture must not lose the observation
                     stacks, stacks_via = f"(stack capture failed: {exc})", "none"
+        if hang == "fork-bomb":
+            cpu = _cpu_seconds(proc.pid)
     finally:
         _kill_group(proc)
+        group.close()
         proc.wait()
         with _live_lock:
-            _live.discard(proc)
+            _live.pop(proc, None)
+        if not idle_told and on_idle is not None:
+            on_idle()
     duration = time.monotonic() - start
     rc = proc.returncode
     sig = signal_name(-rc) if rc is not None and rc < 0 else None
-    if timed_out:
+    if timed_out or hang == "fork-bomb":
         sig = None  # the SIGKILL is ours, not the bug's
     core_dumped = False
     if sig is not None:
         # Popen hides the core-dump bit; a core file (or the kernel's word) tells us afterwards.
         core_dumped = find_core(cwd) is not None
+    if hang == "fork-bomb":
+        evidence = f"fork bomb: the run reached its cap of {contain.PIDS_MAX} tasks; every process of it was killed"
     return ChildResult(
         argv=argv,
-        returncode=None if timed_out else rc,
+        returncode=None if (timed_out or hang == "fork-bomb") else rc,
         signal=sig,
         core_dumped=core_dumped,
         timed_out=timed_out,
@@ -239,6 +336,10 @@ def run_child(
         stacks=stacks,
         stacks_via=stacks_via,
         pid=proc.pid,
+        hang=hang,
+        evidence=evidence,
+        decided_by=decided_by,
+        latency_s=latency,
     )
 
 
@@ -267,24 +368,42 @@ def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadli
         time.sleep(0.01)
 
 
+def _task_cpu_ns(pid: int) -> int | None:
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+    except OSError:
+        return None
+    return total
+
+
 def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
     """Ask a Python child (our bootstrap) for every thread's and task's stack via SIGUSR1."""
     err = cwd / ".crashcourse-stderr"
     with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGUSR1)
     # faulthandler's thread dump comes at once; the task dump only when the main thread runs Python
-    # again. Stop waiting at the end marker, or once the thread dump is in and nothing more comes.
+    # again. Stop waiting at the end marker, or once the thread dump is in and the child is back
+    # asleep (no CPU spent over 30 ms: a main thread stuck in C will never print the tasks).
     end = time.monotonic() + 2.0
-    last_size, quiet_since = -1, time.monotonic()
+    last_cpu, quiet = None, 0
+    last_size, same_since = -1, time.monotonic()
     while time.monotonic() < end:
         text = _read_capped(err)
         if STACKS_END in text:
             break
+        cpu = _task_cpu_ns(proc.pid)
+        quiet = quiet + 1 if cpu is not None and cpu == last_cpu else 0
+        last_cpu = cpu
         if len(text) != last_size:
-            last_size, quiet_since = len(text), time.monotonic()
-        elif "most recent call first" in text and time.monotonic() - quiet_since > 0.4:
+            last_size, same_since = len(text), time.monotonic()
+        dumped = "most recent call first" in text
+        if dumped and (quiet >= 3 or time.monotonic() - same_since > 0.3):  # asleep again, or spinning silently
             break
-        time.sleep(0.02)
+        time.sleep(0.01)
     return "", "faulthandler+tasks"  # the dump lands in the child's own stderr
 
 
@@ -295,7 +414,7 @@ def gdb_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
         return "(install gdb to see native stacks of a hang: apt-get install -y gdb)", "none"
     try:
         out = subprocess.run(
-            [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off", "-p", str(proc.pid), "-ex", "thread apply all bt"],
+            [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off", "-iex", "set debuginfod enabled off", "-p", str(proc.pid), "-ex", "thread apply all bt"],
             capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL, errors="replace",
         ).stdout  # fmt: skip
     except subprocess.TimeoutExpired:

@@ -50,6 +50,13 @@ def test_bad_option_is_one_line_exit_2(cli):
     assert r.returncode == 2 and r.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("jobs", ["0", "-3"])
+def test_jobs_below_one_is_one_line_exit_2(cli, jobs):
+    r = cli("run", "fx-null", "-j", jobs)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "-j must be at least 1" in r.stderr
+
+
 def test_malformed_manifest_names_file_and_field_and_runs_nothing(cli, tmp_path):
     cases = tmp_path / "cases"
     shutil.copytree(FIXTURE_CASES / "fx-null", cases / "fx-null")
@@ -68,7 +75,7 @@ def test_list_json_contract(cli):
     r = cli("list", "--json")
     assert r.returncode == 0, r.stderr
     cases = json.loads(r.stdout)
-    assert {c["id"] for c in cases} == {"fx-null", "fx-hang"}
+    assert {c["id"] for c in cases} == {"fx-null", "fx-hang", "fx-escape", "fx-sleep", "fx-forkbomb"}
     for c in cases:
         assert {"id", "title", "language", "tags", "lenses"} <= set(c)
 
@@ -159,3 +166,106 @@ def test_runtime_that_cannot_be_built_here_is_a_skip_with_its_reason(cli, tmp_pa
     assert fixed["ok"] is True  # the twin runs on lupa's LuaJIT
     strict = cli("run", "--strict", cases=cases)
     assert strict.returncode == 1
+
+
+# ---- containment: nothing of a run survives it, whatever the case or the harness's fate ---------------
+
+def _run_procs(harness_pid: int, tag: str) -> set[int]:
+    """Live processes of the runs of one harness: their command line carries the run's cookie (pid-n) or the tag."""
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,stat=,args="], capture_output=True, text=True).stdout
+    pids = set()
+    for ln in out.splitlines():
+        pid, stat, args = (ln.split(None, 2) + ["", ""])[:3]
+        if stat.startswith("Z") or "ps -ww" in args:
+            continue
+        if f"crashcourse-fixture-escapee-{harness_pid}-" in args or (tag and tag in args and "-m harness" not in args):
+            pids.add(int(pid))
+    return pids
+
+
+def _start(*args, tmpdir: Path, env_extra: dict | None = None) -> subprocess.Popen:
+    env = dict(os.environ, CRASHCOURSE_CASES=str(FIXTURE_CASES), NO_COLOR="1", TMPDIR=str(tmpdir), **(env_extra or {}))
+    return subprocess.Popen([sys.executable, "-m", "harness", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _wait_for(pred, timeout: float = 30.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _cores() -> list[Path]:
+    return [p for p in [*ROOT.glob("core*"), *(FIXTURE_CASES.glob("*/core*"))] if p.is_file()]
+
+
+MODES = [pytest.param({}, id="cgroup-or-fallback"), pytest.param({"CRASHCOURSE_NO_CGROUP": "1"}, id="no-cgroup")]
+
+
+@pytest.mark.xdist_group("containment")
+@pytest.mark.parametrize("mode", MODES)
+def test_descendants_that_leave_the_group_and_session_are_killed(tmp_path, mode):
+    proc = _start("run", "fx-escape", "--json", "-j", "2", tmpdir=tmp_path, env_extra=mode)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+    bug, fixed = sorted(json.loads(out), key=lambda r: r["variant"])
+    assert bug["observed"]["kind"] == "deadlock" and bug["observed"]["decided_by"] == "proof"
+    assert bug["observed"]["message"].count("pause for a signal") == 3  # the three escapees, in the evidence
+    assert fixed["ok"] and fixed["observed"]["exit_code"] == 0
+    assert _run_procs(proc.pid, "") == set(), "an escapee outlived its run"
+    assert _leftovers(tmp_path) == [] and not _cores()
+
+
+@pytest.mark.xdist_group("containment")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_signal_ends_a_run_cleanly(tmp_path, signum):
+    proc = _start("run", "fx-sleep", "--variant", "bug", tmpdir=tmp_path)
+    if not _wait_for(lambda: len(_run_procs(proc.pid, "")) >= 3):
+        proc.kill()
+        raise AssertionError("the escapees never started: " + "".join(proc.communicate()))
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signum, err
+    assert err.strip().splitlines()[-1] == (
+        f"crashcourse: interrupted by {signum.name}; every child was killed and its temporary directory removed"
+    )
+    assert _wait_for(lambda: not _run_procs(proc.pid, ""), timeout=2), "a process of the run survived"
+    assert _leftovers(tmp_path) == [] and not _cores()
+
+
+@pytest.mark.xdist_group("containment")
+@pytest.mark.parametrize("mode", MODES)
+def test_sigkill_of_the_harness_kills_its_child_and_the_next_run_sweeps_the_rest(tmp_path, mode):
+    proc = _start("run", "fx-sleep", "--variant", "bug", tmpdir=tmp_path, env_extra=mode)
+    child_tag = str(FIXTURE_CASES / "fx-sleep" / "repro.py")
+    if not _wait_for(lambda: len(_run_procs(proc.pid, "")) >= 3 and _run_procs(0, child_tag)):
+        proc.kill()
+        raise AssertionError("the run never started: " + "".join(proc.communicate()))
+    children = _run_procs(0, child_tag)
+    proc.kill()
+    proc.communicate()
+    assert _wait_for(lambda: not (_run_procs(0, child_tag) & children), timeout=5), "PR_SET_PDEATHSIG: the child must die with the harness"
+    assert len(os.listdir(tmp_path)) == 1  # the dead harness's directory, named after it ...
+    assert os.listdir(tmp_path)[0].startswith(f"crashcourse-{proc.pid}-")
+    after = _start("run", "fx-sleep", "--variant", "fixed", tmpdir=tmp_path, env_extra=mode)
+    after.communicate(timeout=60)
+    assert after.returncode == 0
+    assert _run_procs(proc.pid, "") == set(), "the next run must kill what a dead harness's run left"
+    assert _leftovers(tmp_path) == [] and not _cores()
+
+
+@pytest.mark.xdist_group("containment")
+@pytest.mark.parametrize("mode", MODES)
+def test_fork_bomb_is_capped_and_reported(tmp_path, mode):
+    proc = _start("run", "fx-forkbomb", "--json", tmpdir=tmp_path, env_extra=mode)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+    bug, fixed = sorted(json.loads(out), key=lambda r: r["variant"])
+    assert bug["observed"]["kind"] == "fork-bomb" and bug["observed"]["decided_by"] == "cap", bug["observed"]
+    assert "fork bomb" in bug["observed"]["message"]
+    assert fixed["ok"]
+    assert _run_procs(0, str(FIXTURE_CASES / "fx-forkbomb")) == set()
+    assert _leftovers(tmp_path) == [] and not _cores()

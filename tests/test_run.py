@@ -2,6 +2,8 @@
 
 import sys
 
+import pytest
+
 from harness.run import Limits, run_child, workdir
 
 
@@ -40,3 +42,57 @@ def test_signal_death_is_named_and_workdir_removed():
         path = wd
     assert r.signal == "SIGBUS" and r.returncode == -7
     assert not path.exists()
+
+
+# ---- the watch: a deadlock proven in milliseconds, never a false one -----------------------------------
+
+def _run(code: str, timeout_s: float = 10.0):
+    with workdir() as wd:
+        return run_child(py(code), wd, {}, Limits(timeout_s=timeout_s))
+
+
+DEADLOCKS = {
+    "lock": ("import threading; l = threading.Lock(); l.acquire(); l.acquire()", "futex wait"),
+    "idle-epoll": ("import selectors, socket; a, b = socket.socketpair(); s = selectors.DefaultSelector(); "
+                   "s.register(a, selectors.EVENT_READ); s.select()", "epoll_wait, no timeout"),
+    "pipe": ("import os; r, w = os.pipe(); os.read(r, 1)", "read on a pipe only the run can write"),
+    "wait4": ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
+              "'import threading; l = threading.Lock(); l.acquire(); l.acquire()'])", "wait4 for a child of the run"),
+    "long-timeout": ("import threading; threading.Event().wait(3600)", "timeout after the deadline"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEADLOCKS))
+def test_deadlock_is_proven_long_before_the_timeout(name):
+    code, evidence = DEADLOCKS[name]
+    r = _run(code, timeout_s=20)
+    assert r.timed_out and r.hang == "deadlock" and r.decided_by == "proof", (r.decided_by, r.evidence)
+    assert evidence in r.evidence
+    assert r.duration_s < 5
+
+
+NOT_DEADLOCKS = {
+    "timed sleep": "import time; time.sleep(0.8)",
+    "timed lock wait": "import threading; l = threading.Lock(); l.acquire(); l.acquire(timeout=0.8)",
+    "slow writer": ("import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', "
+                    "'import time, sys\\nfor i in range(4): time.sleep(0.2); print(i, flush=True)'], stdout=subprocess.PIPE); "
+                    "print(p.stdout.read()); p.wait()"),
+    "short compute": "sum(i * i for i in range(3_000_000))",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_DEADLOCKS))
+def test_sleeping_slow_io_and_computing_children_are_not_hangs(name):
+    r = _run(NOT_DEADLOCKS[name], timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0, (r.decided_by, r.evidence, r.stderr)
+
+
+def test_a_sleep_past_the_deadline_is_decided_by_the_timeout_not_called_proven():
+    r = _run("import time; time.sleep(60)", timeout_s=1.0)
+    assert r.timed_out and r.decided_by == "timeout" and r.hang is None
+
+
+def test_livelock_is_decided_after_a_short_window_not_the_timeout():
+    r = _run("while True: pass", timeout_s=30)
+    assert r.timed_out and r.hang == "livelock" and r.decided_by == "window"
+    assert r.duration_s < 10

@@ -37,7 +37,7 @@ def test_filters_select_by_observed_signal_kind_tag_language(cli):
         return sorted(c["id"] for c in json.loads(r.stdout))
 
     assert ids("--signal", "SIGSEGV") == ["fx-null"]
-    assert ids("--kind", "dead*") == ["fx-hang"]
+    assert ids("--kind", "dead*") == ["fx-escape", "fx-hang", "fx-sleep"]
     assert ids("--tag", "concurrency") == ["fx-hang"]
     assert ids("--language", "c") == ["fx-null"]
     assert ids("--kind", "heap-*") == []
