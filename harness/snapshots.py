@@ -108,7 +108,7 @@ def render(rec: RunRecord, case_dir: Path | None = None) -> str:
         f"# crashcourse snapshot: {rec.case} · {rec.variant} · {rec.lens}@{rec.profile}",
         f"# observed: {describe(rec.observed)}",
     ]
-    if rec.observed.get("message"):
+    if rec.observed.get("message") and not sampled:  # a livelock's message says what decided it: timing
         head.append(f"# message: {rec.observed['message']}")
     if rec.observed.get("frames") and not sampled:
         head.append("# frames: " + " < ".join(rec.observed["frames"][:12]))
