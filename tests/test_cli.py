@@ -112,14 +112,23 @@ def test_mismatch_exits_1_and_says_what_differed(cli, tmp_path):
 
 
 @pytest.mark.xdist_group("fx-hang")
-def test_hang_is_killed_with_its_whole_group_and_nothing_is_left(cli, tmp_path):
-    before = _grandchildren()  # another run of the corpus may have its own: only ours count
-    r = cli("run", "fx-hang", "--json", tmpdir=tmp_path)
-    assert r.returncode == 0, r.stdout + r.stderr
-    bug = next(x for x in json.loads(r.stdout) if x["variant"] == "bug")
+def test_hang_is_killed_with_its_whole_group_and_nothing_is_left(tmp_path):
+    proc = _start("run", "fx-hang", "--json", tmpdir=tmp_path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+    bug = next(x for x in json.loads(out) if x["variant"] == "bug")
     assert bug["observed"]["kind"] == "deadlock" and bug["observed"]["timed_out"] is True
-    assert _grandchildren() - before == set()
+    # only this harness's grandchildren count (other test runs on the machine have their own): by run cookie
+    assert {p for p in _grandchildren() if _cookie_of(p).startswith(f"{proc.pid}-")} == set()
     assert _leftovers(tmp_path) == []
+
+
+def _cookie_of(pid: int) -> str:
+    try:
+        env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return ""
+    return next((e.split(b"=", 1)[1].decode() for e in env if e.startswith(b"CRASHCOURSE_RUN=")), "")
 
 
 @pytest.mark.xdist_group("fx-hang")
@@ -129,9 +138,12 @@ def test_ctrl_c_kills_children_and_removes_temp_dirs(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "harness", "run", "fx-hang", "--variant", "bug"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (_grandchildren() - before):
+    def mine():
+        return {p for p in _grandchildren() - before if _cookie_of(p).startswith(f"{proc.pid}-")}
+
+    while time.monotonic() < deadline and not mine():
         time.sleep(0.05)
-    ours = _grandchildren() - before
+    ours = mine()
     if not ours:
         proc.kill()
         raise AssertionError("the hanging child never started: " + "".join(proc.communicate()))
