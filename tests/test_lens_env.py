@@ -33,3 +33,18 @@ def test_case_asan_options_override_one_default_and_keep_the_rest(tmp_path):
 def test_without_case_options_the_defaults_apply(tmp_path):
     got = parse_options(plan_env(tmp_path, {"OTHER": "1"})["ASAN_OPTIONS"])
     assert got["detect_stack_use_after_return"] == "0" and got["detect_leaks"] == "0"
+
+
+def test_asan_runs_a_python_case_with_libasan_preloaded_and_no_faulthandler(tmp_path, monkeypatch):
+    """A Python case under asan: python_case.py with its profile, libasan first, faulthandler off (it would
+    catch SIGSEGV before ASan), and $CC for a C helper the case builds itself."""
+    monkeypatch.setattr("harness.lenses.asan.asan_runtime", lambda: "/x/libasan.so")
+    case = load_case(FIXTURE_CASES / "fx-null")
+    case.language = "python"
+    case.variants = {"bug": "repro.c", "fixed": "fixed.c"}
+    plan = AsanLens().plan(RunSpec(case, "bug", "asan", "asan"), None, tmp_path)
+    assert Path(plan.argv[-3]).name == "python_case.py" and plan.argv[-1] == "asan"
+    assert "faulthandler" not in plan.argv
+    assert plan.env["LD_PRELOAD"] == "/x/libasan.so" and plan.env["CRASHCOURSE_PROFILE"] == "asan"
+    assert plan.env["CC"]
+    assert "python" in AsanLens.languages
