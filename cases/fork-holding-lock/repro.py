@@ -19,6 +19,7 @@
 # The bug: the lines marked `# BUG:`; fixed.py registers at-fork handlers for the lock.
 import os
 import threading
+import time
 
 NATURAL = os.environ.get("CRASHCOURSE_NATURAL") == "1"
 holding = threading.Event()  # the flusher holds sink_lock
@@ -48,8 +49,10 @@ def flusher() -> None:
             if not NATURAL:  # forcing: hold the lock across the fork (at most 1 s)
                 holding.set()
                 forked.wait(timeout=1.0)
-        if NATURAL and stop.is_set():
-            return
+        if NATURAL:
+            if stop.is_set():
+                return
+            time.sleep(0.001)  # a periodic flusher: flush, pause, flush
 
 
 stop = threading.Event()
