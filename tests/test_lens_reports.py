@@ -216,3 +216,34 @@ def test_warnings_of_keeps_the_cases_own_sources(tmp_path):
         {"option": "-Wnull-dereference", "file": "repro.c", "line": 7, "message": "null write"},
         {"option": "-Wanalyzer-malloc-leak", "file": "repro.c", "line": 9, "message": "'p' leaked"},
     ]
+
+
+def test_clang_toolchain_pieces(monkeypatch):
+    """Under --cc clang-16: clang's own ASan runtime is preloaded, modules get -shared-libasan and DWARF 4,
+    msan builds with clang whatever --cc says, fanalyzer stays gcc; a missing runtime names its package."""
+    import os
+    import shutil
+
+    import pytest
+
+    from conftest import FIXTURE_CASES
+    from harness import build, machine
+    from harness.lenses import base
+    from harness.manifest import load_case
+
+    case = load_case(FIXTURE_CASES / "fx-null")
+    monkeypatch.setenv(machine.CC_ENV, "gcc")
+    assert build.compiler_for(case, "analyzer") == "gcc"
+    assert "-shared-libasan" not in build.profile_flags("gcc", "asan")
+    assert "libclang-rt-16-dev" in base.missing_runtime("clang-16", "msan")
+    assert "libubsan1" in base.missing_runtime("gcc", "ubsan")
+    if not shutil.which("clang-16"):
+        pytest.skip("clang-16 is not installed here")
+    assert build.compiler_for(case, "msan").startswith("clang")
+    monkeypatch.setenv(machine.CC_ENV, "clang-16")
+    assert build.compiler_for(case, "O0") == "clang-16" and build.compiler_for(case, "analyzer") == "gcc"
+    assert {"-shared-libasan", "-gdwarf-4"} <= set(build.profile_flags("clang-16", "asan"))
+    runtime = base.asan_runtime()
+    assert runtime is None or runtime.endswith("libclang_rt.asan-x86_64.so")
+    sym = base.symbolizer_option("clang-16").get("external_symbolizer_path", "")
+    assert sym == "" or (sym.endswith("llvm-symbolizer") and not os.path.islink(sym))
