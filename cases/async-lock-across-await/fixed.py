@@ -1,13 +1,13 @@
 # async-lock-across-await, fixed twin: an anyio.Lock, whose acquire is an await.
-#
-# Shows:  the fix for the dashmap issue 79 pattern. A task that cannot take an
-#         async lock suspends and lets the event loop run the holder until it
-#         releases. (The other fix: do not hold any lock across an await; copy
-#         what you need, release, then await.)
-# Runs:   `crashcourse run async-lock-across-await` (fixed variant, profiles asyncio
-#         and trio), or `python3 fixed.py trio`.
-# Expect: exit 0 in about 0.1 s of event-loop time; the writer updates the cache
-#         after the reader has released the lock.
+# WHAT IT SHOWS
+#   the fix for the dashmap issue 79 pattern. A task that cannot take an async lock suspends
+#   and lets the loop run the holder until it releases. (The other fix: hold no lock across
+#   an await; copy what you need, release, then await.)
+# HOW IT RUNS
+#   `crashcourse run async-lock-across-await` (fixed variant, asyncio and trio), or `python3 fixed.py trio`.
+# WHAT MUST APPEAR
+#   exit 0 in about 0.1 s of event-loop time; the writer updates the cache after the reader
+#   has released the lock.
 # The fix: the lines marked `# FIX:`.
 import sys
 

@@ -1,18 +1,18 @@
 # async-lock-across-await: a threading.Lock held across an await freezes the event loop.
+# WHAT IT SHOWS
+#   the pattern of dashmap issue 79 (Rust, tokio): a task keeps a lock guard alive across
+#   an `.await`; another task on the same thread then blocks on that lock. A blocking
+#   acquire does not yield to the event loop, so the loop thread stops; the task holding the
+#   lock can never resume to release it. Every task is frozen: a deadlock with one thread.
+# HOW IT RUNS
+#   `crashcourse run async-lock-across-await`: lens plain, profiles asyncio and trio (anyio
+#   runs the same code on both). Directly: `python3 repro.py trio`.
+# WHAT MUST APPEAR
+#   a hang with no CPU use: the watchdog (run.timeout_s) asks the child for its stacks
+#   (SIGUSR1 -> faulthandler, all threads) and kills it. The main thread's stack ends in
+#   `writer`, on `with cache_lock:` (an acquire that never returns), under the event
+#   loop's run loop; the reader task is parked in anyio.sleep. Diagnosis: deadlock.
 #
-# Shows:  the pattern of dashmap issue 79 (Rust, tokio): a task keeps a lock guard
-#         alive across an `.await`; another task on the same thread then blocks on
-#         that lock. A blocking acquire does not yield to the event loop, so the loop
-#         thread stops; the task that holds the lock can never resume to release it.
-#         Every task in the loop is frozen: a deadlock with one thread.
-# Runs:   `crashcourse run async-lock-across-await`: lens plain, profiles asyncio and
-#         trio (anyio runs the same code on both). Directly: `python3 repro.py trio`.
-# Expect: a hang with no CPU use. The harness's watchdog (run.timeout_s) asks the
-#         child for its stacks (SIGUSR1 -> faulthandler, all threads) and then kills
-#         it. The main thread's Python stack ends in `writer`, on the line
-#         `with cache_lock:` (a lock acquire that never returns), under the event
-#         loop's run loop; the reader task is parked in anyio.sleep.
-#         Diagnosis: deadlock.
 # The bug: the line marked `# BUG:`; its twin fixed.py uses anyio.Lock.
 import sys
 import threading

@@ -1,13 +1,13 @@
 # import-race, fixed twin: the loader only trusts modules it has seen fully imported.
-#
-# Shows:  anyio's fix for issue 425 (PR 714): a private dict of loaded backends,
-#         filled after import_module returns. A thread that misses the dict calls
-#         import_module, which waits on the module lock until the importing thread
-#         has finished the module body.
-# Runs:   `crashcourse run import-race` (the fixed variant), or `python3 fixed.py`.
-# Expect: exit 0; both threads print a time. Same scaffolding as repro.py: thread A
-#         pauses inside the module body exactly as before; the only change is the
-#         loader (eventloop_fixed.py, the line marked `# FIX:`).
+# WHAT IT SHOWS
+#   anyio's fix for issue 425 (PR 714): a private dict of loaded backends, filled after
+#   import_module returns. A thread that misses the dict calls import_module, which waits
+#   on the module lock until the importing thread has finished the module body.
+# HOW IT RUNS
+#   `crashcourse run import-race` (the fixed variant), or `python3 fixed.py`.
+# WHAT MUST APPEAR
+#   exit 0; both threads print a time. Same scaffolding as repro.py: thread A pauses inside
+#   the module body exactly as before; the only change is the loader (eventloop_fixed.py, the line marked `# FIX:`).
 import threading
 
 import _interleave

@@ -1,18 +1,18 @@
 # import-race: a thread uses a module that another thread is still importing.
+# WHAT IT SHOWS
+#   anyio issue 425. anyio looked its backend module up in sys.modules and used it; under
+#   threads it sometimes got the module while another thread was still running its body,
+#   and died with "AttributeError: partially initialized module ...".
+# HOW IT RUNS
+#   `crashcourse run import-race` (lens plain, profile cpython), or `python3 repro.py` from
+#   this folder. Helpers beside it: eventloop.py (the loader, with the bug), _backend_slow.py
+#   (the module being imported), _interleave.py (forces the interleaving every run).
+# WHAT MUST APPEAR
+#   the main thread dies with an uncaught AttributeError: partially initialized module
+#   '_backend_slow' has no attribute 'current_time' (most likely due to a circular import),
+#   the last frame in eventloop.current_time. There is no circular import: Python guesses
+#   one because that is the usual cause.
 #
-# Shows:  anyio issue 425. anyio looked its backend module up in sys.modules and
-#         used it; under threads it sometimes got the module while another thread
-#         was still running its body, and died with
-#         "AttributeError: partially initialized module ...".
-# Runs:   `crashcourse run import-race` (lens plain, profile cpython), or directly:
-#         `python3 repro.py` from this folder. Helpers beside it:
-#         eventloop.py (the loader, with the bug), _backend_slow.py (the module
-#         being imported), _interleave.py (forces the interleaving every run).
-# Expect: the main thread dies with an uncaught
-#         AttributeError: partially initialized module '_backend_slow' has no
-#         attribute 'current_time' (most likely due to a circular import)
-#         and the last frame is in eventloop.current_time. There is no circular
-#         import: Python guesses one because that is the usual cause.
 # The bug: eventloop.py, the line marked `# BUG:`; its twin is fixed.py.
 import threading
 

@@ -1,14 +1,14 @@
 # task-leak, fixed twin: when no receiver will ever run, close the stream.
-#
-# Shows:  the shape of containerd's fix for CVE-2022-23471 (1.6.12 / 1.5.16): the
-#         resize sender now also stops when the exec request is over, instead of
-#         waiting forever on the channel. Here the handler closes the receive side
-#         when the process fails to start; the blocked `send()` then raises
-#         anyio.BrokenResourceError and the sender ends.
-# Runs:   `crashcourse run task-leak` (fixed variant; profiles asyncio, taskgroup,
-#         trio), or `python3 fixed.py taskgroup`.
-# Expect: exit 0 on every profile, no hang; stuck_senders=0 and tasks_alive back to
-#         the floor (1 on asyncio; 3 on trio, whose runner keeps two system tasks).
+# WHAT IT SHOWS
+#   the shape of containerd's fix for CVE-2022-23471 (1.6.12 / 1.5.16): the resize sender
+#   also stops when the exec request is over, instead of waiting forever on the channel.
+#   Here the handler closes the receive side when the process fails to start; the blocked
+#   `send()` then raises anyio.BrokenResourceError and the sender ends.
+# HOW IT RUNS
+#   `crashcourse run task-leak` (fixed variant; asyncio, taskgroup, trio), or `python3 fixed.py taskgroup`.
+# WHAT MUST APPEAR
+#   exit 0 on every profile, no hang; stuck_senders=0 and tasks_alive back to the floor
+#   (1 on asyncio; 3 on trio, whose runner keeps two system tasks).
 # The fix: the lines marked `# FIX:`.
 import gc
 import sys

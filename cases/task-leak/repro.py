@@ -1,25 +1,25 @@
 # task-leak: a sender blocked forever on a channel whose receiver never started.
-#
-# Shows:  containerd CVE-2022-23471 (GHSA-2qjp-425j-52j9). For an exec with a TTY the
-#         CRI stream server started a goroutine that sends terminal-resize events on
-#         an unbuffered channel; the goroutine that receives them was started only
-#         after the process had launched. When the launch failed (a command that does
-#         not exist), nobody ever received: one goroutine stuck on `channel <- size`
-#         per failed exec, and the daemon's memory grew with every request.
-#         Here: an anyio memory object stream with a zero buffer is the unbuffered
-#         channel, a task is the goroutine.
-# Runs:   `crashcourse run task-leak`: lens plain, three profiles.
-#           asyncio   - senders are bare asyncio tasks kept in a set (the usual idiom):
-#                       the leak is silent. The run ends, exit 0, no error; only the
-#                       numbers show it.
-#           taskgroup - senders run in an anyio task group on asyncio: the task group
-#                       cannot end while a child is stuck, so the same bug is a hang.
-#           trio      - the same task group on trio: the same hang.
-#         Directly: `python3 repro.py asyncio` (or taskgroup, trio).
-# Expect: asyncio: exit 0, nothing on stderr; CRASHCOURSE_METRIC tasks_alive=101 and
-#         stuck_senders=100 (one per failed request), heap_growth_kib ~500.
-#         taskgroup, trio: the same metrics, then a hang with no CPU use (deadlock);
-#         trio's task dump shows each sender waiting in send() (line marked BLOCKS).
+# WHAT IT SHOWS
+#   containerd CVE-2022-23471 (GHSA-2qjp-425j-52j9). For an exec with a TTY the CRI stream
+#   server started a goroutine that sends terminal-resize events on an unbuffered channel;
+#   the goroutine that receives them was started only after the process had launched. When
+#   the launch failed (a command that does not exist), nobody ever received: one goroutine
+#   stuck on `channel <- size` per failed exec, and the daemon's memory grew with every
+#   request. Here: an anyio memory object stream with a zero buffer is the unbuffered
+#   channel, a task is the goroutine.
+# HOW IT RUNS
+#   `crashcourse run task-leak`: lens plain, three profiles.
+#     asyncio   - senders are bare asyncio tasks kept in a set (the usual idiom): the leak
+#                 is silent. The run ends, exit 0, no error; only the numbers show it.
+#     taskgroup - senders run in an anyio task group on asyncio: the task group cannot
+#                 end while a child is stuck, so the same bug is a hang.
+#     trio      - the same task group on trio: the same hang.
+#   Directly: `python3 repro.py asyncio` (or taskgroup, trio).
+# WHAT MUST APPEAR
+#   asyncio: exit 0, nothing on stderr; CRASHCOURSE_METRIC tasks_alive=101 and
+#   stuck_senders=100 (one per failed request), heap_growth_kib ~500. taskgroup, trio: the
+#   same metrics, then a hang with no CPU use (deadlock); trio's task dump shows each sender
+#   waiting in send() (line marked BLOCKS).
 # The bug: the line marked `# BUG:`; its twin fixed.py closes the stream.
 import gc
 import sys
