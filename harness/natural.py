@@ -40,11 +40,11 @@ def is_hit(rec) -> bool:
     obs, exp = rec.observed, rec.expected
     if rec.variant == "fixed":
         return bool(obs.get("kind") or obs.get("timed_out") or obs.get("signal"))
+    if exp.get("timed_out"):  # a hang is a hang: its kind (deadlock/livelock) is reported beside the rate
+        return bool(obs.get("timed_out"))
     kind = exp.get("kind")
     if kind and kind != "none":
         return obs.get("kind") == kind
-    if exp.get("timed_out"):
-        return bool(obs.get("timed_out"))
     return rec.ok
 
 
@@ -66,7 +66,8 @@ def summarize(records) -> list[dict]:
                 since = 0
         censored = since  # runs after the last hit, still waiting for one
         kinds = sorted({r.observed.get("kind") or "clean" for r, h in zip(recs, hits, strict=True) if h})
-        expected = recs[0].expected.get("kind") or ("hang" if recs[0].expected.get("timed_out") else "the bug")
+        exp = recs[0].expected
+        expected = exp.get("kind") if exp.get("kind") not in (None, "none") else ("a hang" if exp.get("timed_out") else "the bug")
         out.append({
             "case": case, "variant": variant, "lens": lens, "profile": profile,
             "runs": len(recs), "hits": sum(hits), "shows": kinds or ([] if variant == "fixed" else [expected]),
@@ -77,7 +78,7 @@ def summarize(records) -> list[dict]:
 
 
 def describe(entry: dict) -> str:
-    what = "/".join(entry["shows"]) or "a failure"
+    what = "/".join(k if k != "clean" else "the bug" for k in entry["shows"]) or "a failure"
     rate = entry["hits"] / entry["runs"] if entry["runs"] else 0.0
     verb = {"deadlock": "deadlocked", "livelock": "livelocked"}.get(what, what)
     head = f"{entry['case']} · {entry['variant']} · {entry['lens']}@{entry['profile']}: "

@@ -45,7 +45,7 @@ def flusher() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     for _ in range(10**9 if NATURAL else 1):
         with sink.lock:  # BUG: the other side: a thread that holds the lock at fork time
-            os.write(devnull, b"buffered log line\n" * 100)  # the flush: I/O with the lock held
+            os.write(devnull, b"buffered log line\n" * 20000)  # the flush: I/O with the lock held
             if not NATURAL:  # forcing: hold the lock across the fork (at most 1 s)
                 holding.set()
                 forked.wait(timeout=1.0)
