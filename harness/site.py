@@ -428,7 +428,12 @@ def _story(case: Case) -> str:
     if not readme.is_file():
         return (f"!!! note \"No story yet\"\n    This case has no `README.md` yet. The comment header of "
                 f"`{case.variants['bug']}` below says what it shows.\n")  # fmt: skip
-    return demote_readme(readme.read_text(encoding="utf-8"))
+    return case_links(demote_readme(readme.read_text(encoding="utf-8")))
+
+
+def case_links(text: str) -> str:
+    """A story's links to another case's README (`../other/README.md`) point at that case's page."""
+    return re.sub(r"\]\(\.\./([a-z0-9][a-z0-9-]*)/README\.md(#[^)]*)?\)", r"](../\1/index.md\2)", text)
 
 
 def _bug_section(case: Case) -> str:

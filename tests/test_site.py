@@ -101,6 +101,11 @@ def test_demote_readme_drops_the_title_and_shifts_headings():
     assert site.demote_readme("## Only\ntext\n").startswith("### Only")
 
 
+def test_a_story_link_to_another_case_goes_to_its_page():
+    text = "see [x](../null-member-access/README.md) and [y](../a-b/README.md#fix), not [z](http://h/README.md)"
+    assert site.case_links(text) == "see [x](../null-member-access/index.md) and [y](../a-b/index.md#fix), not [z](http://h/README.md)"
+
+
 def test_parse_snapshot_and_gdb_backtrace():
     text = (
         "# crashcourse snapshot: x · bug · gdb@O0\n# observed: SIGSEGV (core dumped)\n"
