@@ -4,19 +4,21 @@
  *   A list is torn down node by node; then the error path frees the node a cursor
  *   still points to: the last node, freed twice in a row. Since glibc 2.26 small
  *   blocks first go to the per-thread cache (tcache), whose double-free check prints
- *   "free(): double free detected in tcache 2" (see the double-free case). But a tcache
- *   bin holds at most 7 blocks: this list has 10 nodes of the same size, so the last
- *   ones go to the older "fastbin" instead, and the second free of the last node meets
- *   the fastbin's own, older check: the block being freed is already at the top of its
- *   bin: "double free or corruption (fasttop)". That is also the message every double
- *   free of a small block printed before tcache existed (glibc < 2.26, e.g. CentOS 7).
+ *   "free(): double free detected in tcache 2" (see the double-free case). Blocks the
+ *   tcache does not take -- its bin for that size is full (7 blocks), or the tcache is
+ *   off, as in glibc < 2.26 (CentOS 7) -- go to the older "fastbin", with its own, older
+ *   check: the block being freed is already at the top of its bin:
+ *   "double free or corruption (fasttop)". This case runs with the tcache switched off
+ *   (GLIBC_TUNABLES=glibc.malloc.tcache_count=0, set in case.toml), so every run takes
+ *   the fastbin path: with the tcache on, which of the two messages a process prints
+ *   depends on its heap history (here: fasttop from a shell, "tcache 2" under the harness).
  *
  * HOW IT RUNS
  *   crashcourse run double-free-fasttop                   # plain (O0, O2): the fastbin check
  *   crashcourse run double-free-fasttop --lens asan       # attempting double-free
  *   crashcourse run double-free-fasttop --lens valgrind   # Invalid free()
- *   Another way to bypass the tcache, for any program:
- *     GLIBC_TUNABLES=glibc.malloc.tcache_count=0 ./program
+ *   The case's [run] env sets GLIBC_TUNABLES=glibc.malloc.tcache_count=0; the same
+ *   works for any program: GLIBC_TUNABLES=glibc.malloc.tcache_count=0 ./program
  *
  * WHAT MUST APPEAR
  *   plain    : SIGABRT, "double free or corruption (fasttop)"
@@ -31,14 +33,14 @@ struct node {
     long         value;
 };                                     /* 16 bytes: a 32-byte chunk, tcache- and fastbin-sized */
 
-enum { NODES = 10 };                   /* more than the 7 a tcache bin holds */
+enum { NODES = 10 };
 
 __attribute__((noipa))
 static void list_free(struct node *head)
 {
     while (head) {
         struct node *next = head->next;
-        free(head);                    /* nodes 1-7 fill the tcache bin, 8-10 go to the fastbin */
+        free(head);                    /* tcache off: each node goes to the fastbin, last on top */
         head = next;
     }
 }
