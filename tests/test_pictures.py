@@ -158,3 +158,60 @@ def test_every_corpus_case_has_a_picture_and_the_ffi_copy_map_has_its_numbers():
     if ffi:
         mm = next(p for p in ffi if p.kind == "memory-map")
         assert "38-byte heap region" in mm.svg and "WRITE of size 15" in mm.svg
+
+
+LSAN = """\
+==PID==ERROR: LeakSanitizer: detected memory leaks
+
+Direct leak of 24 byte(s) in 1 object(s) allocated from:
+    #0 0xADDR in __interceptor_malloc ../../../../src/libsanitizer/lsan/lsan_interceptors.cpp:75
+    #1 0xADDR in ul_extend <case>/repro.c:43
+    #2 0xADDR in cc_main <case>/repro.c:79
+
+Indirect leak of 72 byte(s) in 3 object(s) allocated from:
+    #0 0xADDR in __interceptor_malloc ../../../../src/libsanitizer/lsan/lsan_interceptors.cpp:75
+    #1 0xADDR in ul_extend <case>/repro.c:43
+"""
+TSAN_LOCKS = """\
+WARNING: ThreadSanitizer: lock-order-inversion (potential deadlock) (pid=PID)
+  Cycle in lock order graph: M0 (0xADDR) => M1 (0xADDR) => M0
+
+  Mutex M1 acquired here while holding mutex M0 in thread T1:
+    #0 pthread_mutex_lock ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0xADDR)
+    #1 transfer <case>/repro.c:34 (exe+0xADDR)
+
+  Mutex M0 previously acquired by the same thread here:
+    #0 pthread_mutex_lock ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0xADDR)
+    #1 transfer <case>/repro.c:32 (exe+0xADDR)
+
+  Mutex M0 acquired here while holding mutex M1 in thread T2:
+    #0 pthread_mutex_lock ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0xADDR)
+    #1 report <case>/repro.c:46 (exe+0xADDR)
+
+  Mutex M1 previously acquired by the same thread here:
+    #0 pthread_mutex_lock ../../../../src/libsanitizer/sanitizer_common/sanitizer_common_interceptors.inc:4324 (libtsan.so.2+0xADDR)
+    #1 report <case>/repro.c:45 (exe+0xADDR)
+"""
+
+
+def test_a_leak_is_a_lifetime_that_never_ends():
+    class C:
+        tags, picture = [], {}
+
+    [pic] = lifetime.pictures(C(), [view("lsan", LSAN, kind="direct-leak")])
+    assert "24 bytes in 1 object(s), direct, allocated in ul_extend at repro.c:43" in pic.alt
+    assert "72 bytes in 3 object(s), indirect" in pic.alt
+
+
+def test_tsan_lock_order_inversion_draws_the_cycle():
+    ln = lanes.extract([view("tsan", TSAN_LOCKS, kind="lock-order-inversion")])
+    assert [(s.lane, s.verb, s.obj) for s in ln.steps] == [
+        ("T1", "holds", "M0"), ("T1", "waits", "M1"), ("T2", "holds", "M1"), ("T2", "waits", "M0"),
+    ]  # fmt: skip
+    assert sorted(ln.cycle) == ["T1", "T2"]
+
+
+def test_ubsan_index_is_drawn_in_elements():
+    mm = memory_map.extract([view("ubsan", "<case>/repro.c:37:17: runtime error: index 8 out of bounds for type 'uint8_t [8]'\n")])
+    assert (mm.unit, mm.length, mm.first_bad) == ("elements", 8, 8)
+    assert "valid indexes are 0 to 7" in memory_map.draw(mm).alt

@@ -83,6 +83,40 @@ def _tsan(text: str) -> list[Step]:
     return found if len(found) == 2 else []
 
 
+TSAN_LOCK = re.compile(r"^\s*Mutex (?P<want>M\d+) acquired here while holding mutex (?P<held>M\d+) in (?P<thread>thread T\d+|main thread):")
+TSAN_PREV = re.compile(r"^\s*Mutex (?P<m>M\d+) previously acquired by the same thread here:")
+
+
+def _tsan_lock_order(text: str) -> list[Step]:
+    """TSan's lock-order-inversion: each thread's (held, then wanted) pair; together they close a cycle."""
+    lines = text.splitlines()
+    pairs: list[tuple[str, str, str, str, str]] = []  # thread, held, held_at, want, want_at
+    for i, ln in enumerate(lines):
+        m = TSAN_LOCK.match(ln)
+        if not m:
+            continue
+        want_at = held_at = ""
+        for f in lines[i + 1 : i + 8]:
+            fm = TSAN_FRAME.match(f)
+            if fm and "<case>" in fm["loc"]:
+                want_at = f"{fm['func']} ({fm['loc'].replace('<case>/', '')})"
+                break
+        for j in range(i + 1, min(i + 14, len(lines))):
+            if TSAN_PREV.match(lines[j]):
+                for f in lines[j + 1 : j + 8]:
+                    fm = TSAN_FRAME.match(f)
+                    if fm and "<case>" in fm["loc"]:
+                        held_at = f"{fm['func']} ({fm['loc'].replace('<case>/', '')})"
+                        break
+                break
+        pairs.append((m["thread"].replace("thread ", ""), m["held"], held_at, m["want"], want_at))
+    steps = []
+    for thread, held, held_at, want, want_at in pairs:
+        steps.append(Step(thread, "holds", held, held_at))
+        steps.append(Step(thread, "waits", want, want_at, True))
+    return steps
+
+
 def _user(frames: list[tuple[str, str]]) -> tuple[str, str] | None:
     for func, loc in frames:
         if "<case>" in loc or loc.startswith(("repro", "fixed")):
@@ -167,7 +201,12 @@ def extract(views: list[RunView]) -> Lanes | None:
     for v in views:
         steps = _steps(v.text)
         title = ""
-        if v.lens == "tsan" or v.kind == "data-race":
+        if v.kind == "lock-order-inversion":
+            order = _tsan_lock_order(v.stderr)
+            if order:
+                steps, title = steps + order, ("the lock order each thread used, as TSan recorded it (not one schedule): "
+                                               "a cycle means some schedule deadlocks")  # fmt: skip
+        elif v.lens == "tsan" or v.kind == "data-race":
             race = _tsan(v.stderr)
             if race:
                 steps, title = steps + race, "a data race: two threads, one location, no order between them"

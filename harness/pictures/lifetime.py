@@ -87,7 +87,19 @@ def extract(views: list[RunView]) -> Lifetime | None:
 
 def pictures(case, views: list[RunView]) -> list[Picture]:
     lt = extract(views)
-    return [draw(lt)] if lt else []
+    if lt:
+        return [draw(lt)]
+    for v in views:  # a leak: allocated, then lost (LSan, valgrind --leak-check=full)
+        if v.lens in ("lsan", "asan", "valgrind") and v.kind.endswith("leak"):
+            leaks = _leaks(v)
+            if leaks:
+                return [draw_leaks(v.id, v.lens, leaks)]
+    for v in views:  # an uninitialised value: created, never written, read (MSan, memcheck)
+        if v.lens in ("msan", "valgrind") and v.kind in ("use-of-uninitialized-value", "uninitialised-value", "syscall-param-uninitialised"):
+            lt = _uninit(v)
+            if lt:
+                return [draw(lt)]
+    return []
 
 
 def draw(lt: Lifetime) -> Picture:
@@ -114,3 +126,86 @@ def draw(lt: Lifetime) -> Picture:
     lines = ["  " + "  ──▶  ".join(p.label for p in lt.points)]
     lines += [f"  {i + 1}. {p.label:<28} {p.func}" + (f"  ({p.loc})" if p.loc else "") for i, p in enumerate(lt.points)]
     return Picture("lifetime", f"Lifetime: {lt.kind}", lt.source, alt, svg, lines)
+
+
+# ---- leaks: allocated, then no pointer left, never freed ------------------------------------------
+
+LSAN_LEAK = re.compile(r"^(?P<kind>Direct|Indirect) leak of (?P<bytes>\d+) byte\(s\) in (?P<n>\d+) object\(s\) allocated from:")
+VG_LEAK = re.compile(
+    r"(?P<bytes>[\d,]+) (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in (?P<n>[\d,]+) blocks are "
+    r"(?P<kind>definitely|indirectly) lost in loss record"
+)
+
+
+@dataclass
+class Leak:
+    kind: str  # "direct" | "indirect"
+    nbytes: int
+    objects: int
+    func: str
+    loc: str
+
+
+def _leaks(v: RunView) -> list[Leak]:
+    lines = v.stderr.splitlines()
+    out = []
+    for i, ln in enumerate(lines):
+        m = LSAN_LEAK.search(ln) or VG_LEAK.search(ln)
+        if not m:
+            continue
+        from harness.pictures import parse_frames
+
+        func, loc = _where(parse_frames(lines[i + 1 : i + 30]))
+        kind = "direct" if m["kind"] in ("Direct", "definitely") else "indirect"
+        out.append(Leak(kind, int(m["bytes"].replace(",", "")), int(m["n"].replace(",", "")), func, loc))
+    return out
+
+
+def draw_leaks(source: str, tool: str, leaks: list[Leak]) -> Picture:
+    W, rowh = 760, 58
+    body = [S.text(20, 18, f"lifetime of the leaked blocks · {source}", "cc-title")]
+    x0, x1, x2 = 40, 360, 700
+    for i, lk in enumerate(leaks[:5]):
+        y = 50 + i * rowh
+        body.append(f'<circle cx="{x0}" cy="{y}" r="7" class="cc-info"/>')
+        body.append(S.rect(x0, y - 8, x1 - x0, 16, "cc-ok"))
+        body.append(S.line(x1, y, x2, y, "cc-badline"))
+        body.append(S.text(x2 + 8, y + 5, "✘", "cc-red"))
+        what = f"{lk.nbytes} bytes in {lk.objects} object{'s' if lk.objects != 1 else ''} ({lk.kind} leak)"
+        body.append(S.text(x0 + 12, y - 14, f"allocated in {lk.func}" + (f" ({lk.loc})" if lk.loc else ""), "cc-fg"))
+        gone = "no pointer to it is left" if lk.kind == "direct" else "reachable only from a leaked block"
+        body.append(S.text(x1 + 8, y - 14, f"{gone}; never freed", "cc-red"))
+        body.append(S.text(x0 + 12, y + 22, what, "cc-dim"))
+    h = 50 + rowh * min(len(leaks), 5)
+    alt = "Leaks: " + "; ".join(f"{lk.nbytes} bytes in {lk.objects} object(s), {lk.kind}, allocated in {lk.func}"
+                                + (f" at {lk.loc}" if lk.loc else "") + ", never freed" for lk in leaks) + f" ({tool})."  # fmt: skip
+    svg = S.document(W, h, body, "Lifetime: memory leak", alt, "cc-lifetime")
+    lines = [f"  allocated in {lk.func} ({lk.loc}) ──▶ {'no pointer left' if lk.kind == 'direct' else 'only a leaked block points here'}"
+             f" ──▶ ✘ never freed   [{lk.nbytes} B in {lk.objects}, {lk.kind}]" for lk in leaks]  # fmt: skip
+    return Picture("lifetime", "Lifetime: memory leak", source, alt, svg, lines)
+
+
+# ---- uninitialised values: created, never written, then used ----------------------------------------
+
+USE_HEAD = re.compile(r"MemorySanitizer: use-of-uninitialized-value|Conditional jump or move depends on uninitialised|"
+                      r"Use of uninitialised value of size|Syscall param \S+ (?:points to|contains) uninitialised")  # fmt: skip
+ORIGIN = re.compile(r"Uninitiali[sz]ed value was created by (?P<how>an allocation of '(?P<var>[^']+)' in the stack frame"
+                    r"(?: of function '(?P<fn>[^']+)')?|a heap allocation|a stack allocation)")  # fmt: skip
+
+
+def _uninit(v: RunView) -> Lifetime | None:
+    text = v.stderr
+    use = _where(stack_after(text, USE_HEAD))
+    if use[0].startswith("??") and not USE_HEAD.search(text):
+        return None
+    m = ORIGIN.search(text)
+    origin = _where(stack_after(text, ORIGIN)) if m else ("(origin not reported)", "")
+    obj = f"stack object '{m['var']}'" if m and m["var"] else ("heap block" if m and "heap" in m["how"] else "value")
+    head = USE_HEAD.search(text)
+    how = "a branch on it" if head and "Conditional" in head.group(0) else (
+        "a system call reads it" if head and "Syscall" in head.group(0) else "it is used")  # fmt: skip
+    pts = [Point("created, not initialised", *origin), Point("some bytes never written", "nothing stores to them", ""),
+           Point(f"read: {how}", *use)]  # fmt: skip
+    if not m:
+        pts[0] = Point("created (origin not tracked by this lens)", "", "")
+    return Lifetime(v.id, v.lens, "use-of-uninitialized-value", obj, pts)

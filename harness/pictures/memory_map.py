@@ -26,6 +26,7 @@ STACK_OBJ = re.compile(r"^\s*\[(?P<start>\d+), (?P<end>\d+)\) '(?P<name>[^']+)'"
 VG_ACCESS = re.compile(r"Invalid (?P<access>read|write) of size (?P<size>\d+)")
 VG_BLOCK = re.compile(r"Address \S+ is (?P<off>\d+) bytes (?P<dir>after|before) a block of size (?P<len>[\d,]+) alloc'd")
 VG_BELOW = re.compile(r"(?P<below>\d+) bytes below stack pointer")
+UBSAN_INDEX = re.compile(r"runtime error: index (?P<idx>-?\d+) out of bounds for type '(?P<type>[^'\[]+?) ?\[(?P<n>\d+)\]'")
 USABLE = re.compile(r"CRASHCOURSE_METRIC usable_size=(?P<n>\d+)")
 ALLOCATED = re.compile(r"^\s*(?:==\w+==\s+)?(?:allocated by thread|Block was alloc'd at)")
 
@@ -47,6 +48,7 @@ class MemoryMap:
     allocated_at: str = ""
     slack_usable: int | None = None  # malloc_usable_size from a plain run
     slack_source: str = ""
+    unit: str = "bytes"  # "elements" for an array index (UBSan names the index, not the byte)
 
 
 def _slack(views: list[RunView]) -> tuple[int | None, str]:
@@ -119,11 +121,21 @@ def _from_valgrind(v: RunView) -> MemoryMap | None:
     return None
 
 
+def _from_ubsan(v: RunView) -> MemoryMap | None:
+    m = UBSAN_INDEX.search(v.stderr)
+    if not m:
+        return None
+    idx, n = int(m["idx"]), int(m["n"])
+    what = f"array {m['type'].strip()} [{n}]"
+    return MemoryMap(v.id, "ubsan", what, n, "index", 1, idx, idx, False, "right" if idx >= n else "left",
+                     idx - n if idx >= n else -idx, unit="elements")  # fmt: skip
+
+
 def extract(views: list[RunView]) -> MemoryMap | None:
-    spatial = [v for v in views if v.lens in ("asan", "valgrind")]
+    spatial = [v for v in views if v.lens in ("asan", "valgrind", "ubsan")]
     mm = None
     for v in spatial:
-        mm = _from_asan(v) if v.lens == "asan" else _from_valgrind(v)
+        mm = {"asan": _from_asan, "valgrind": _from_valgrind, "ubsan": _from_ubsan}[v.lens](v)
         if mm:
             break
     if mm is None:
@@ -141,6 +153,9 @@ def pictures(case, views: list[RunView]) -> list[Picture]:
 
 
 def _sentence(mm: MemoryMap) -> str:
+    if mm.unit == "elements":
+        return (f"Index {mm.first_bad} of an {mm.what}: valid indexes are 0 to {mm.length - 1}, so the access is "
+                f"{'one' if mm.first_bad == mm.length else mm.first_bad - mm.length + 1} past the end ({mm.tool}).")  # fmt: skip
     if mm.direction == "below-sp":
         return f"A {mm.access} of size {mm.size} lands {mm.distance} bytes below the stack pointer ({mm.tool})."
     if mm.objects:
@@ -203,11 +218,13 @@ def draw(mm: MemoryMap) -> Picture:
     ay = y + 66
     a0, a1 = X(mm.start), X(mm.start + mm.size)
     body.append(S.rect(a0, ay, max(a1 - a0, 3), 22, "cc-bad"))
-    label = f"{mm.access} of size {mm.size}"
+    label = f"index {mm.first_bad}" if mm.unit == "elements" else f"{mm.access} of size {mm.size}"
     body.append(S.text(a1 + 6 if a1 < W - 200 else a0 - 6, ay + 15, label, "cc-red", "start" if a1 < W - 200 else "end"))
     bx = X(mm.first_bad)
     body.append(S.line(bx, ay + 26, bx, ay + 40, "cc-badline"))
-    if mm.direction == "below-sp":
+    if mm.unit == "elements":
+        note = f"element {mm.first_bad}: valid are 0..{mm.length - 1}"
+    elif mm.direction == "below-sp":
         note = f"{mm.distance} bytes below stack pointer"
     elif mm.objects:
         note = f"first bad byte: frame offset {mm.first_bad}"

@@ -110,8 +110,9 @@ def extract(case, views: list[RunView]) -> SignalPath | None:
 
 
 def pictures(case, views: list[RunView]) -> list[Picture]:
-    if "signals" not in {t.lower() for t in case.tags}:
-        return []
+    glibc_abort = any(v.observed.get("tool") == "glibc" and v.observed.get("signal") == "SIGABRT" for v in views)
+    if "signals" not in {t.lower() for t in case.tags} and not glibc_abort:
+        return []  # drawn where the signal is the lesson: signal cases, and glibc's own checks that abort
     sp = extract(case, views)
     return [draw(sp)] if sp else []
 
