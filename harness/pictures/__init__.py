@@ -156,6 +156,7 @@ RUNTIME_FRAME = re.compile(
 
 # "#1 0xADDR in session_close <case>/repro.c:40" (ASan/TSan), "by 0xADDR: session_close (repro.c:44)" (valgrind)
 _FRAME_RES = (
+    re.compile(r"^\s*#\d+\s+0x[0-9A-Za-z]+\s+in\s+(?P<func>.+?)\s+(?P<loc>\S+:\d+)(?::\d+)?\s*$"),  # C++ names have spaces
     re.compile(r"^\s*#\d+\s+(?:0x[0-9A-Za-z]+\s+)?(?:in\s+)?(?P<func>[^\s(][^ ]*?)(?:\(\))?\s+(?P<loc>\S+:\d+)(?::\d+)?\s*$"),
     re.compile(r"^\s*#\d+\s+(?:0x[0-9A-Za-z]+\s+)?in\s+(?P<func>\S+)\s+\((?P<loc>[^)]*)\)"),
     re.compile(r"^\s*#\d+\s+(?:0x[0-9A-Za-z]+\s+)?in\s+(?P<func>\S+)(?P<loc>)"),
@@ -165,17 +166,19 @@ _FRAME_RES = (
 
 
 def parse_frames(lines: list[str]) -> list[tuple[str, str]]:
-    """(function, location) for each frame line at the start of `lines` (stops at the first non-frame)."""
+    """(function, location) for the frame lines at the start of `lines`; a few lines of prose may come
+    first (ASan's "object passed to delete has wrong type: ..."), and the first non-frame after a frame ends it."""
     out: list[tuple[str, str]] = []
+    prose = 0
     for ln in lines:
         for rx in _FRAME_RES:
             m = rx.match(ln)
             if m:
-                loc = (m["loc"] or "").replace("<case>/", "")
-                out.append((m["func"] or "??", loc))
+                out.append((m["func"] or "??", (m["loc"] or "").replace("<case>/", "")))
                 break
         else:
-            if out or (ln.strip() and not ln.strip().startswith("==")):
+            prose += 1
+            if out or prose > 6:
                 break
     return out
 

@@ -20,7 +20,7 @@ ACCESS_HEAD = re.compile(
     r"\b(?:READ|WRITE) of size \d+ at|attempting double-free|Invalid (?:read|write) of size|Invalid free\(\)"
 )
 FREED_HEAD = re.compile(r"freed by thread \S+ here:|a block of size [\d,]+ free'd")
-ALLOC_HEAD = re.compile(r"previously allocated by thread \S+ here:|Block was alloc'd at")
+ALLOC_HEAD = re.compile(r"allocated by thread \S+ here:|Block was alloc'd at")
 REGION = re.compile(r"located (\d+) bytes inside of (\d+)-byte region|(\d+) bytes inside a block of size ([\d,]+) free'd")
 STACK_OBJ = re.compile(r"\[(\d+), (\d+)\) '([^']+)'")
 ACCESS = re.compile(r"\b(READ|WRITE) of size (\d+)|Invalid (read|write) of size (\d+)")
@@ -89,6 +89,15 @@ def pictures(case, views: list[RunView]) -> list[Picture]:
     lt = extract(views)
     if lt:
         return [draw(lt)]
+    for v in views:  # freed by the wrong API (ASan's mismatch reports, memcheck's "Mismatched free()")
+        if v.lens in ("asan", "valgrind") and v.kind in ("alloc-dealloc-mismatch", "new-delete-type-mismatch", "mismatched-free"):
+            lt = _mismatch(v)
+            if lt:
+                return [draw(lt)]
+    for v in views:  # asyncio's warnings name where the coroutine or task was created (-X dev)
+        lt = _asyncio(v)
+        if lt:
+            return [draw(lt)]
     for v in views:  # a leak: allocated, then lost (LSan, valgrind --leak-check=full)
         if v.lens in ("lsan", "asan", "valgrind") and v.kind.endswith("leak"):
             leaks = _leaks(v)
@@ -117,11 +126,12 @@ def draw(lt: Lifetime) -> Picture:
         bad = i == n - 1
         body.append(f'<circle cx="{x:.1f}" cy="{y}" r="7" class="{"cc-bad" if bad else "cc-info"}"/>')
         body.append(S.text(x, y + 28, p.label, "cc-red" if bad else "cc-fg", "middle"))
-        body.append(S.text(x, y + 46, S.clip(p.func, 34), "cc-fg", "middle"))
+        if p.func:
+            body.append(S.text(x, y + 46, S.clip(p.func, 34), "cc-fg", "middle"))
         if p.loc:
             body.append(S.text(x, y + 62, S.clip(p.loc, 34), "cc-dim", "middle"))
     alt = f"Lifetime of the {lt.obj} ({lt.tool}, {lt.kind}): " + "; then ".join(
-        f"{p.label} in {p.func}" + (f" at {p.loc}" if p.loc else "") for p in lt.points) + "."  # fmt: skip
+        p.label + (f" in {p.func}" if p.func else "") + (f" at {p.loc}" if p.loc else "") for p in lt.points) + "."  # fmt: skip
     svg = S.document(W, y + 76, body, f"Lifetime: {lt.kind}", alt, "cc-lifetime")
     lines = ["  " + "  ──▶  ".join(p.label for p in lt.points)]
     lines += [f"  {i + 1}. {p.label:<28} {p.func}" + (f"  ({p.loc})" if p.loc else "") for i, p in enumerate(lt.points)]
@@ -209,3 +219,70 @@ def _uninit(v: RunView) -> Lifetime | None:
     if not m:
         pts[0] = Point("created (origin not tracked by this lens)", "", "")
     return Lifetime(v.id, v.lens, "use-of-uninitialized-value", obj, pts)
+
+
+# ---- the wrong API frees it: allocated with one family, freed with another --------------------------
+
+MISMATCH_HEAD = re.compile(r"AddressSanitizer: (?P<kind>alloc-dealloc-mismatch|new-delete-type-mismatch)(?: \((?P<how>[^)]*)\))?")
+TYPE_SIZES = re.compile(r"size of the allocated type: (?P<a>\d+) bytes;\s*size of the deallocated type: (?P<d>\d+) bytes")
+VG_MISMATCH = re.compile(r"Mismatched free\(\) / delete / delete \[\]")
+
+
+def _mismatch(v: RunView) -> Lifetime | None:
+    text = v.stderr
+    m = MISMATCH_HEAD.search(text)
+    if m:
+        freed = _where(stack_after(text, MISMATCH_HEAD))
+        alloc = _where(stack_after(text, ALLOC_HEAD))
+        first = stack_after(text, ALLOC_HEAD)
+        api_a = re.sub(r"\(.*$", "", first[0][0]) if first else "an allocator"
+        api_f = re.sub(r"\(.*$", "", (stack_after(text, MISMATCH_HEAD) or [("a deallocator", "")])[0][0])
+        sizes = TYPE_SIZES.search(text)
+        how = (f"freed as {sizes['d']} bytes of a {sizes['a']}-byte object" if sizes else f"freed by {S.clip(api_f, 40)}")
+        region = REGION.search(text)
+        obj = f"{region.group(2)}-byte block" if region and region.group(2) else "the block"
+        return Lifetime(v.id, v.lens, m["kind"], obj, [
+            Point(f"allocated by {S.clip(api_a, 30)}", *alloc), Point("in use", "", ""), Point(how, *freed)])  # fmt: skip
+    if VG_MISMATCH.search(text):
+        freed = stack_after(text, VG_MISMATCH)
+        alloc = stack_after(text, re.compile(r"Block was alloc'd at|alloc'd$"))
+        return Lifetime(v.id, v.lens, "mismatched-free", "the block", [
+            Point(f"allocated by {alloc[0][0] if alloc else '?'}", *_where(alloc)), Point("in use", "", ""),
+            Point(f"freed by {freed[0][0] if freed else '?'}", *_where(freed))])  # fmt: skip
+    return None
+
+
+# ---- asyncio's own lifetimes: a coroutine or task created, then dropped -----------------------------
+
+CREATED = re.compile(r"(?:Object|Coroutine) created at \(most recent call last\)")
+PY_CASE_FRAME = re.compile(r'^\s+File "<case>/(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+ENDING = {
+    "never-awaited": "garbage-collected, never awaited: its code never ran",
+    "task-destroyed-pending": "destroyed by the GC while still pending",
+    "exception-never-retrieved": "destroyed with its exception never retrieved",
+}
+
+
+def _asyncio(v: RunView) -> Lifetime | None:
+    if v.kind not in ENDING:
+        return None
+    lines = v.stderr.splitlines()
+    start = next((i for i, ln in enumerate(lines) if CREATED.search(ln)), None)
+    if start is None:
+        return None
+    created = None
+    for ln in lines[start + 1 :]:
+        m = PY_CASE_FRAME.match(ln)
+        if m:
+            created = (m["func"], f"{m['file']}:{m['line']}")  # the innermost case frame: where it was made
+        elif not ln.startswith(" "):
+            break
+    if created is None:
+        return None
+    what = "coroutine" if v.kind == "never-awaited" else "task"
+    msg = v.observed.get("message") or ""
+    middle = "nothing awaits it" if what == "coroutine" else "the last strong reference is dropped"
+    if v.kind == "exception-never-retrieved":
+        middle = "it raises: " + S.clip(msg.split(": ", 1)[-1], 40)
+    return Lifetime(v.id, v.lens, v.kind, what, [Point("created", *created), Point(middle, "", ""),
+                                                Point(ENDING[v.kind], "", "")])  # fmt: skip
