@@ -26,7 +26,7 @@ def cases(session):
 def tests(session):
     """Unit tests and the corpus as a regression suite, in parallel (pytest-xdist)."""
     _install(session, "test", "docs", "analyzers")  # docs: the site build and browser test are tests too
-    session.install("--no-build-isolation", "tests/analyzer_plugin")  # a third-party analyzer, by entry point
+    session.install("tests/analyzer_plugin")  # a third-party analyzer, found by its entry point
     args = session.posargs or ["-n", "auto", "--dist", "loadgroup"]
     if os.environ.get("CI") and "--cc-no-skip" not in args:
         args = [*args, "--cc-no-skip"]  # CI installed every tool: a skipped lens is a failure there
