@@ -72,17 +72,31 @@ def describe_expected(exp: dict) -> str:
     return " · ".join(bits)
 
 
+def _folded(records: list[RunRecord]) -> list[tuple[RunRecord, list[RunRecord]]]:
+    """With --repeat: the repeats of one run whose outcome reads the same folded into one row (first, all)."""
+    groups: dict[tuple, list[RunRecord]] = {}
+    for r in records:
+        verdict = "skip" if r.skipped else ("ok" if r.ok else "fail")
+        key = (r.case, r.variant, r.lens, r.profile, verdict, str(r.skipped) if r.skipped else describe(r.observed))
+        groups.setdefault(key, []).append(r)
+    return [(rs[0], rs) for rs in groups.values()]
+
+
 def table(records: Iterable[RunRecord], title: str = "crashcourse") -> Table:
+    records = list(records)
+    repeated = any(r.repeat for r in records)
     t = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
     t.add_column("case", style="bold")
     t.add_column("variant")
     t.add_column("lens")
+    if repeated:
+        t.add_column("runs", justify="right")  # ×N identical repeats, or #i for one that differed
     t.add_column("expected")
     t.add_column("observed")
     t.add_column("", justify="center")
     t.add_column("time", justify="right")
     last_case = None
-    for r in records:
+    for r, group in _folded(records):
         case_cell = r.case if r.case != last_case else ""
         if last_case is not None and r.case != last_case:
             t.add_section()
@@ -98,7 +112,12 @@ def table(records: Iterable[RunRecord], title: str = "crashcourse") -> Table:
             observed = Text(describe(r.observed), style="red")
         lens = r.lens + (f"@{r.profile}" if r.profile not in ("O0", "cpython", "luajit", "asan", "tsan", "analyzer") else "")
         variant = Text(r.variant, style="magenta" if r.variant == "bug" else "cyan")
-        t.add_row(escape(case_cell), variant, lens, escape(describe_expected(r.expected)), observed, icon, f"{r.duration_s:.2f}s")
+        times = sorted(g.duration_s for g in group)
+        when = f"{times[0]:.2f}s" if len(times) == 1 else f"{times[0]:.2f}–{times[-1]:.2f}s"
+        row = [escape(case_cell), variant, lens]
+        if repeated:
+            row.append(f"×{len(group)}" if len(group) > 1 else f"#{r.repeat + 1}")
+        t.add_row(*row, escape(describe_expected(r.expected)), observed, icon, when)
     return t
 
 

@@ -281,3 +281,10 @@ def test_fork_bomb_is_capped_and_reported(tmp_path, mode):
     assert fixed["ok"]
     assert _run_procs(0, str(FIXTURE_CASES / "fx-forkbomb")) == set()
     assert _leftovers(tmp_path) == [] and not _cores()
+
+
+def test_repeat_folds_identical_rows_with_a_count(cli):
+    r = cli("run", "fx-null", "--lens", "plain", "--repeat", "3")
+    assert r.returncode == 0, r.stderr
+    rows = [ln for ln in r.stdout.splitlines() if " plain " in ln]
+    assert len(rows) == 2 and all("×3" in ln for ln in rows), r.stdout
