@@ -4,8 +4,12 @@
 
 1. Floors: the median start-to-exit time of `sys.executable -c pass` and of the same child with
    gcc's libasan preloaded (what every plain and asan run pays before the case does anything).
-2. Corpus: `crashcourse run --json` over the corpus, `--rounds` times with a warm build cache;
+2. One run: `crashcourse run <one plain C run> --json`, the command's wall time minus the run's own
+   duration (harness start, imports, manifest, build-cache check, planning, report).
+3. Corpus: `crashcourse run --json` over the corpus, `--rounds` times with a warm build cache;
    the median wall time, and for every run its median duration minus the floor of its kind.
+4. Hangs: for every run that hung, what decided it (proof, window, timeout) and the detection
+   latency (from the child's last output, or its start, to the decision), median over the rounds.
 Medians, never means: one slow round on a shared machine should not move the figures.
 """
 
@@ -48,6 +52,7 @@ def main() -> int:
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--top", type=int, default=12, help="how many of the slowest runs to list")
+    ap.add_argument("--one", type=int, default=10, help="how many times to time the one-run command")
     ap.add_argument("filters", nargs="*", help="case ids or globs (default: the whole corpus)")
     opts = ap.parse_args()
 
@@ -59,6 +64,15 @@ def main() -> int:
     if asan_floor is not None:
         print(f"floor: same with libasan preloaded          median {asan_floor * 1000:7.1f} ms")
 
+    one = ["double-free", "--lens", "plain", "--variant", "bug"]
+    corpus_round(one)  # warm
+    overheads_one = []
+    for _ in range(opts.one):
+        wall, records = corpus_round(one)
+        overheads_one.append(wall - records[0]["duration_s"])
+    one_med = statistics.median(overheads_one)
+    print(f"one run: `crashcourse run {' '.join(one)}` beyond its run       median {one_med * 1000:7.1f} ms over {opts.one}")
+
     corpus_round([*opts.filters, "-j", str(opts.jobs)])  # warm the build cache; not timed
     walls, per_run = [], {}
     for i in range(opts.rounds):
@@ -68,7 +82,10 @@ def main() -> int:
             if r["skipped"]:
                 continue
             key = f"{r['case']}[{r['variant']}-{r['lens']}-{r['profile']}]"
-            per_run.setdefault(key, {"lens": r["lens"], "d": []})["d"].append(r["duration_s"])
+            entry = per_run.setdefault(key, {"lens": r["lens"], "d": [], "hang": []})
+            entry["d"].append(r["duration_s"])
+            if r["observed"].get("decided_by"):
+                entry["hang"].append((r["observed"]["decided_by"], r["observed"].get("latency_s")))
         print(f"round {i + 1}: {len(records)} runs, wall {wall:.2f} s")
     wall_med = statistics.median(walls)
     print(f"\ncorpus wall time (-j {opts.jobs}, warm cache): median {wall_med:.2f} s over {opts.rounds} rounds")
@@ -86,9 +103,21 @@ def main() -> int:
     print(f"\nslowest {opts.top} runs (median duration, overhead over floor):")
     for key, _lens, med, over in sorted(rows, key=lambda r: -r[2])[: opts.top]:
         print(f"  {med:7.2f} s  {over * 1000:+8.0f} ms  {key}")
+    hangs = {}
+    for key, v in sorted(per_run.items()):
+        if v["hang"]:
+            lat = [x for _, x in v["hang"] if x is not None]
+            hangs[key] = {"decided_by": sorted({d for d, _ in v["hang"]}), "latency_median_s": statistics.median(lat) if lat else None,
+                          "latency_max_s": max(lat) if lat else None}  # fmt: skip
+    if hangs:
+        print("\nhangs: what decided each, and the detection latency (last output -> decision; median, max):")
+        for key, h in hangs.items():
+            lat = f"{h['latency_median_s'] * 1000:6.0f} ms, max {h['latency_max_s'] * 1000:6.0f} ms" if h["latency_median_s"] is not None else "n/a"
+            print(f"  {'/'.join(h['decided_by']):>12}  {lat}  {key}")
     if opts.json:
         with open(opts.json, "w") as f:
-            json.dump({"floor_s": bare, "asan_floor_s": asan_floor, "walls_s": walls, "wall_median_s": wall_med,
+            json.dump({"floor_s": bare, "asan_floor_s": asan_floor, "one_run_overhead_s": one_med, "walls_s": walls,
+                       "wall_median_s": wall_med, "hangs": hangs,
                        "runs": [{"id": k, "lens": lens, "median_s": m, "overhead_s": o} for k, lens, m, o in rows]}, f, indent=2)  # fmt: skip
     return 0
 

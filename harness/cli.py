@@ -107,13 +107,24 @@ def _select_compiler(cc: str | None) -> None:
     os.environ[machine.CC_ENV] = cc
 
 
+def _load(ids: list[str] | None) -> list[Case]:
+    """The manifests a command needs: only the named cases when every id is a plain, existing case folder
+    (a one-case run parses one manifest, not the corpus); else all of them (globs, filters, typos)."""
+    from harness import CASES_DIR
+    from harness.manifest import load_case
+
+    if ids and not any(ch in w for w in ids for ch in "*?[") and all((CASES_DIR / w / "case.toml").is_file() for w in ids):
+        return [load_case(CASES_DIR / w) for w in dict.fromkeys(ids)]
+    return discover.load_all()
+
+
 def _select(args) -> list[Case]:
     import fnmatch
 
     for lens in getattr(args, "lens", None) or []:
         get_lens(lens)  # unknown lens: exit 2 before anything runs
     cases = discover.select(
-        discover.load_all(), getattr(args, "ids", None), tags=args.tag, languages=args.language,
+        _load(getattr(args, "ids", None)), getattr(args, "ids", None), tags=args.tag, languages=args.language,
         lenses=getattr(args, "lens", None),
     )  # fmt: skip
     if args.signal:
