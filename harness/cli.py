@@ -263,11 +263,11 @@ def _snapshots(records, cases, bless: bool, err) -> int:
             continue
         case_dir = by_id[rec.case].path
         if bless:
-            path = snapshots.bless(case_dir, rec)
+            path = snapshots.bless(case_dir, rec, by_id[rec.case].language)
             if path:
                 err.print(f"blessed {path}", style="dim", markup=False, highlight=False)
             continue
-        diff = snapshots.drift(case_dir, rec)
+        diff = snapshots.drift(case_dir, rec, by_id[rec.case].language)
         if diff:
             drifted += 1
             err.print(f"snapshot drift: {rec.id} (review, then --bless if the change is right)", style="yellow", markup=False)

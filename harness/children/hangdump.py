@@ -38,10 +38,11 @@ def _asyncio_tasks(out) -> None:
         loop = asyncio._get_running_loop()
         if loop is None:
             return
-        for task in sorted(asyncio.all_tasks(loop), key=lambda t: t.get_name()):  # a set: sort for stable output
-            # Task.print_stack() shows only the outermost frame of a wrapped coroutine (anyio's
-            # _run_coro); following cr_await shows where the task really waits.
-            _print_chain(f"asyncio task {task.get_name()}", _await_chain(task.get_coro()), out)
+        # Task.print_stack() shows only the outermost frame of a wrapped coroutine (anyio's
+        # _run_coro); following cr_await shows where the task really waits.
+        tasks = [(task.get_name(), _await_chain(task.get_coro())) for task in asyncio.all_tasks(loop)]
+        for name, chain in sorted(tasks):  # a set: sorted by name and stack, the same dump every run
+            _print_chain(f"asyncio task {name}", chain, out)
     except Exception as exc:  # diagnostics must never crash the child
         print(f"(asyncio task dump failed: {exc!r})", file=out)
 
@@ -55,18 +56,21 @@ def _trio_tasks(out) -> None:
         root = trio.lowlevel.current_root_task()
     except Exception:
         return
-    todo = [root]
+    todo, found = [root], []
     while todo:
         task = todo.pop()
         try:
             chain = [(f.f_code.co_filename, lineno, f.f_code.co_name) for f, lineno in task.iter_await_frames()]
+            found.append((task.name, chain, None))
         except Exception as exc:
-            print(f"--- trio task {task.name}: frames unavailable: {exc!r}", file=out)
-            chain = []
-        else:
-            _print_chain(f"trio task {task.name}", chain, out)
+            found.append((task.name, [], exc))
         for nursery in task.child_nurseries:
-            todo.extend(nursery.child_tasks)
+            todo.extend(nursery.child_tasks)  # a set: the order is the memory layout's
+    for name, chain, exc in sorted(found, key=lambda t: (t[0], t[1])):  # sorted: the same dump every run
+        if exc is not None:
+            print(f"--- trio task {name}: frames unavailable: {exc!r}", file=out)
+        else:
+            _print_chain(f"trio task {name}", chain, out)
 
 
 def _on_usr1(signum, frame) -> None:
