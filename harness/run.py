@@ -369,10 +369,14 @@ def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadli
 
 
 def _task_cpu_ns(pid: int) -> int | None:
+    """CPU ns of all pid's threads, or None if it cannot be read or a thread is runnable (it will use more)."""
     total = 0
     try:
         for tid in os.listdir(f"/proc/{pid}/task"):
             with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] in ("R", "D"):
+                        return None  # waiting for a CPU under load is not being quiet
                 with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
                     total += int(f.read().split()[0])
     except OSError:

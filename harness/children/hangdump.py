@@ -56,21 +56,24 @@ def _trio_tasks(out) -> None:
         root = trio.lowlevel.current_root_task()
     except Exception:
         return
-    todo, found = [root], []
-    while todo:
-        task = todo.pop()
+    def chain_of(task):
         try:
-            chain = [(f.f_code.co_filename, lineno, f.f_code.co_name) for f, lineno in task.iter_await_frames()]
-            found.append((task.name, chain, None))
+            return [(f.f_code.co_filename, lineno, f.f_code.co_name) for f, lineno in task.iter_await_frames()], None
         except Exception as exc:
-            found.append((task.name, [], exc))
-        for nursery in task.child_nurseries:
-            todo.extend(nursery.child_tasks)  # a set: the order is the memory layout's
-    for name, chain, exc in sorted(found, key=lambda t: (t[0], t[1])):  # sorted: the same dump every run
+            return [], exc
+
+    # parents before their children (the root task first), siblings sorted by name and stack: a nursery's
+    # child_tasks is a set, whose order is the memory layout's; sorted, the dump is the same every run
+    todo = [(root, *chain_of(root))]
+    while todo:
+        task, chain, exc = todo.pop()
         if exc is not None:
-            print(f"--- trio task {name}: frames unavailable: {exc!r}", file=out)
+            print(f"--- trio task {task.name}: frames unavailable: {exc!r}", file=out)
         else:
-            _print_chain(f"trio task {name}", chain, out)
+            _print_chain(f"trio task {task.name}", chain, out)
+        kids = [(t, *chain_of(t)) for nursery in task.child_nurseries for t in nursery.child_tasks]
+        kids.sort(key=lambda k: (k[0].name, k[1]), reverse=True)  # reversed: pop() takes the first
+        todo.extend(kids)
 
 
 def _on_usr1(signum, frame) -> None:
