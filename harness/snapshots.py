@@ -93,7 +93,7 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"core\.\d+"), "core.PID"),
     (re.compile(r"(task|Task)-\d+"), r"\1-N"),
     # what depends on the install, not on the case:
-    (re.compile(r"<python>/bin/python[\d.]*"), "<python>/bin/python"),  # the interpreter's name (python, python3.11)
+    (re.compile(r"<python>/bin/[^\s()/\[\]'\"]+"), "<python>/bin/python"),  # the interpreter's name (python3.11, python, ...)
     (re.compile(r"\blibpython3\.\d+"), "libpython3.X"),  # C cases run in a Python child: not the Python they teach
     (re.compile(r"\.cpython-3\d+-"), ".cpython-3XX-"),
     (re.compile(r"(_cc_<case>_\w+\.c):\d+(?::\d+)?"), r"\1:N"),  # cffi's generated C: its line numbers move with paths
