@@ -105,7 +105,8 @@ SCRUB: list[tuple[re.Pattern, str]] = [
 # Lines whose presence depends on timing, not on the case (gdb attaching to a hung child).
 NOISE = re.compile(r"^(?:\[New (?:LWP|Thread) .*\]|\[Thread debugging using libthread_db enabled\]|"
                    r"Using host libthread_db library .*|\[Inferior \d+ \(process PID\) detached\]|"
-                   r"Program received signal .*)$")  # fmt: skip
+                   r"Program received signal .*|"
+                   r"warning: Section `\.reg-xstate/\d+' in core file too small\.)$")  # fmt: skip
 
 
 def normalize(text: str, case_dir: Path | None = None) -> str:
