@@ -59,7 +59,7 @@ from __future__ import annotations
 import re
 
 from harness.diagnose import asan, asyncio_debug, gdb, glibc, lsan, msan, python, tsan, ubsan, valgrind
-from harness.diagnose.common import SIGNAL_WORDS, Report, clean
+from harness.diagnose.common import SIGNAL_WORDS, Report, bounded, clean
 from harness.observation import Observation
 from harness.run import ChildResult
 
@@ -80,6 +80,7 @@ PARSERS = (asan.parse, msan.parse, tsan.parse, ubsan.parse, lsan.parse, valgrind
 
 def first_report(text: str) -> Report | None:
     """The first report that names a kind; failing that, the first report (frames and words, no kind)."""
+    text = bounded(text)
     fallback = None
     for parser in PARSERS:
         report = parser(text)
@@ -135,7 +136,7 @@ def diagnose_text(text: str) -> Observation:
     """A report as a user pastes it: the same fields a run observes, read from the text alone."""
     import signal as _signal
 
-    text = clean(text)
+    text = clean(bounded(text))
     report = first_report(text) or gdb.parse(text)
     obs = Observation(metrics=metrics(text))
     if report is not None:

@@ -92,6 +92,16 @@ SIGNAL_WORDS = {
 }
 
 
+MAX_LINE = 4096  # no report line is longer; a longer one is cut, so no pattern goes quadratic on it
+
+
+def bounded(text: str) -> str:
+    """text with every line cut to MAX_LINE characters (unchanged when none is longer)."""
+    if len(text) <= MAX_LINE or max(map(len, text.split("\n"))) <= MAX_LINE:
+        return text
+    return "\n".join(ln[:MAX_LINE] for ln in text.split("\n"))
+
+
 # ---- pasted text -------------------------------------------------------------------------------------
 
 _PREFIXES = [

@@ -34,13 +34,13 @@ _HEAP = [
 # (pattern, kind), the earliest match in the text wins; the message is the whole matching line.
 PATTERNS: list[tuple[re.Pattern, str]] = [
     *[(re.compile(r"^(?:\S+: )?" + p + r"\s*$", re.M), k) for p, k in _HEAP],
-    (re.compile(r"^.*double free.*$", re.M), "double-free"),
+    (re.compile(r"^[^\n]*?double free[^\n]*", re.M), "double-free"),
     (re.compile(r"^\*\*\* stack smashing detected \*\*\*.*$", re.M), "stack-smashing"),
     (re.compile(r"^\*\*\* buffer overflow detected \*\*\*.*$", re.M), "fortify-buffer-overflow"),
     (re.compile(r"^pure virtual method called\s*$", re.M), "pure-virtual-call"),
     (re.compile(r"^terminate called after throwing an instance of .*$", re.M), "uncaught-exception"),
     (re.compile(r"^terminate called without an active exception\s*$", re.M), "terminate"),
-    (re.compile(r"^.*: Assertion [`'‘].*['’] failed\.\s*$", re.M), "assertion-failure"),
+    (re.compile(r"^[^\n]*?: Assertion [`'‘][^\n]*['’] failed\.[ \t]*$", re.M), "assertion-failure"),
 ]
 ASSERT_FN_RE = re.compile(r":\d+: (?P<fn>.+?): Assertion ")
 
