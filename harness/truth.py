@@ -90,8 +90,20 @@ KIND_CWE: dict[str, list[int]] = {
     "shift-exponent": [1335],
     "null-pointer-use": [476],
     "misaligned-address": [704],
-    "invalid-bool-load": [758],
-    "invalid-enum-load": [758],
+    "invalid-bool-load": [758, 843],  # a value that is not of the object's type
+    "invalid-enum-load": [758, 843],
+    "float-cast-overflow": [681],
+    "out-of-bounds-index": [119],  # UBSan does not say read or write
+    "misaligned-pointer-use": [704],
+    "pointer-overflow": [823],
+    "invalid-shift-exponent": [1335],
+    "invalid-shift-base": [1335],
+    "allocation-size-too-big": [789],
+    "calloc-overflow": [190],
+    "memcpy-param-overlap": [475],
+    "strcpy-param-overlap": [475],
+    "overlap": [475],
+    "negative-size-param": [195],
     "RecursionError": [674],
     "MemoryError": [400],
 }

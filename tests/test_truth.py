@@ -85,3 +85,11 @@ def test_truth_paths_exist():
         for loc in c["locations"]:
             assert (ROOT / loc["path"]).is_file()
         assert all(Path(ROOT / p).is_file() for p in c["variants"].values())
+
+
+def test_the_documented_cwe_tables_match_the_code():
+    doc = (ROOT / "docs" / "analyzer-corpus.md").read_text()
+    for name, ids in truth.CWE_GROUPS:
+        assert f"| {name} | {', '.join(str(i) for i in sorted(ids))} |" in doc, name
+    for kind, ids in truth.KIND_CWE.items():
+        assert f"| `{kind}` | {', '.join(map(str, ids))} |" in doc, kind
