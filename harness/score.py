@@ -255,12 +255,22 @@ def bless(board: dict[str, Any], path: Path | None = None) -> Path:
     return path
 
 
-def rejudge(case: Case, unit: dict[str, Any], tolerance: int = 0) -> dict[str, Any]:
-    """A stored unit judged again against the case's current [flaw] table."""
+def _lens_cwe(rule: str, stored: list[int]) -> list[int]:
+    """A lens finding's CWE from today's KIND_CWE (its rule is 'lens:kind' or 'lens:SIGNAL')."""
+    from harness.truth import kind_cwe
+
+    head = rule.partition(":")[2]
+    if head == "SEGV":  # the zero-page hint is in the report text, which is not stored
+        return stored
+    return kind_cwe({"signal": head} if head.startswith("SIG") else {"kind": head}) or stored
+
+
+def rejudge(case: Case, unit: dict[str, Any], tolerance: int = 0, lens: bool = False) -> dict[str, Any]:
+    """A stored unit judged again against the case's current [flaw] table (and, for a lens, KIND_CWE)."""
     if unit["status"] != "ok":
         return unit
     findings = [
-        Finding(f["file"], f["line"], list(f["cwe"]), f["rule"], f["message"],
+        Finding(f["file"], f["line"], _lens_cwe(f["rule"], list(f["cwe"])) if lens else list(f["cwe"]), f["rule"], f["message"],
                 [(r["path"].replace("<root>", str(ROOT)), r["line"]) for r in f.get("related", [])])
         for f in unit["findings"]
     ]  # fmt: skip
@@ -274,6 +284,8 @@ def rejudge(case: Case, unit: dict[str, Any], tolerance: int = 0) -> dict[str, A
 
 def summarize(stored: dict[str, Any], cases: list[Case]) -> dict[str, Any]:
     """A stored board, re-tallied for these cases with today's truth (labels, classes): the site's input."""
+    from harness.lenses import LENSES
+
     ids = {c.id for c in cases}
     out = {k: v for k, v in stored.items() if k != "analyzers"}
     out["cases"] = [{"case": c.id, "class": c.flaw.cls if c.flaw else "", "language": c.language} for c in cases]
@@ -282,7 +294,8 @@ def summarize(stored: dict[str, Any], cases: list[Case]) -> dict[str, Any]:
     tolerance = stored.get("line_tolerance", 0)
     for name, entry in stored["analyzers"].items():
         # re-judged from the stored findings with today's truth: a moved flaw line moves the verdict too
-        units = [rejudge(by_id[u["case"]], u, tolerance) for u in entry["units"] if u["case"] in ids]
+        lens = entry["kind"] == "dynamic" and name in LENSES
+        units = [rejudge(by_id[u["case"]], u, tolerance, lens) for u in entry["units"] if u["case"] in ids]
         by_case: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for u in units:
             by_case[u["case"]][u["variant"]] = u

@@ -57,3 +57,16 @@ def test_the_stored_board_of_this_repository_renders():
         raise AssertionError("docs/scoreboard/ holds no stored scoring run")
     page = scoreboard.render_page(load_all(ROOT / "cases"), stored)
     assert page.count("<tr><th>") == 1 + len(load_all(ROOT / "cases"))  # the header row, then one per case
+
+
+def test_stored_units_are_judged_again_with_todays_truth(tmp_path):
+    """A stored lens finding takes its CWE from today's KIND_CWE, and its verdict from today's [flaw]."""
+    case = BY_ID["fx-null-deref"]  # cwe 476 at repro.c:9
+    stored = board("valgrind", {
+        ("fx-null-deref", "bug"): Result(findings=[Finding("repro.c", 9, [], "valgrind:invalid-read")]),
+        ("fx-null-deref", "fixed"): Result(),
+    })  # fmt: skip
+    stored["analyzers"]["valgrind"]["units"] = score._scrub(stored["analyzers"]["valgrind"]["units"])
+    s = score.summarize(stored, [case])
+    [bug] = [u for u in s["analyzers"]["valgrind"]["units"] if u["variant"] == "bug"]
+    assert bug["findings"][0]["cwe"] == [125] and bug["outcome"]["line"] == ["tp"] and bug["outcome"]["cwe"] == ["fn", "fp"]
