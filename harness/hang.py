@@ -4,7 +4,8 @@ A run is deadlocked when every thread of every one of its processes sleeps in a 
 can only end by something another thread of the run does, with no timeout (or one after the run's
 deadline), and no CPU time was spent between two samples. /proc/PID/task/TID/syscall names the call
 and its arguments: a futex wait with a NULL timeout (a Python or pthread lock), epoll_wait with -1
-(an idle asyncio loop) or trio's 24-hour timeout, a read on a pipe whose every writer is in the run,
+(an idle asyncio loop) or trio's 24-hour timeout, a read on a pipe whose every writer is in the run
+(or a write on a full pipe whose every reader is),
 wait4, pause. A timed sleep (nanosleep, a futex wait that ends before the deadline) is never a
 deadlock; a thread that runs, or sleeps uninterruptibly (disk I/O), disproves it.
 
@@ -24,13 +25,13 @@ from dataclasses import dataclass, field
 
 # syscall numbers per architecture; only the calls that block
 _X86_64 = {
-    "read": 0, "readv": 19, "pread64": 17, "poll": 7, "select": 23, "pause": 34, "recvfrom": 45,
+    "read": 0, "write": 1, "readv": 19, "writev": 20, "pread64": 17, "poll": 7, "select": 23, "pause": 34, "recvfrom": 45,
     "recvmsg": 47, "wait4": 61, "rt_sigtimedwait": 128, "rt_sigsuspend": 130, "futex": 202,
     "epoll_wait": 232, "waitid": 247, "pselect6": 270, "ppoll": 271, "epoll_pwait": 281,
     "epoll_pwait2": 441, "futex_waitv": 449,
 }  # fmt: skip
 _AARCH64 = {
-    "read": 63, "readv": 65, "pread64": 67, "pselect6": 72, "ppoll": 73, "recvfrom": 207,
+    "read": 63, "write": 64, "readv": 65, "writev": 66, "pread64": 67, "pselect6": 72, "ppoll": 73, "recvfrom": 207,
     "recvmsg": 212, "wait4": 260, "waitid": 95, "rt_sigtimedwait": 137, "rt_sigsuspend": 133,
     "futex": 98, "epoll_pwait": 22, "epoll_pwait2": 441, "futex_waitv": 449,
 }  # fmt: skip
@@ -80,8 +81,9 @@ def _timespec(pid: int, addr: int, usec: bool = False) -> float | None:
     return sec + frac / (1e6 if usec else 1e9)
 
 
-def _pipe_writers_all_in(pid: int, fd: int, run_pids: frozenset[int]) -> bool:
-    """A read on a pipe can only end if someone writes: true when every process holding its write end is in the run."""
+def _pipe_only_in_run(pid: int, fd: int, run_pids: frozenset[int], other_end: str) -> bool:
+    """A read on a pipe ends only if someone writes, a write on a full pipe only if someone reads: true when
+    no process outside the run holds the pipe's other end (other_end "write" or "read")."""
     link = None
     with contextlib.suppress(OSError):
         link = os.readlink(f"/proc/{pid}/fd/{fd}")
@@ -101,8 +103,8 @@ def _pipe_writers_all_in(pid: int, fd: int, run_pids: frozenset[int]) -> bool:
             except OSError:
                 continue
             info = _read(f"/proc/{name}/fdinfo/{f}") or ""
-            flags = next((int(ln.split()[1], 8) for ln in info.splitlines() if ln.startswith("flags:")), 0)
-            if flags & 3:  # O_WRONLY or O_RDWR: someone outside the run can write
+            mode = next((int(ln.split()[1], 8) for ln in info.splitlines() if ln.startswith("flags:")), 0) & 3
+            if mode == 2 or mode == (1 if other_end == "write" else 0):  # O_RDWR, or the other end's mode
                 return False
     return True
 
@@ -160,8 +162,12 @@ def classify(pid: int, line: str, deadline_mono: float, span_s: float, run_pids:
     if name == "rt_sigtimedwait":
         return "rt_sigtimedwait, no timeout" if a[2] == 0 else None
     if name in ("read", "readv", "pread64", "recvfrom", "recvmsg"):
-        if _pipe_writers_all_in(pid, a[0], run_pids):
+        if _pipe_only_in_run(pid, a[0], run_pids, "write"):
             return f"{name} on a pipe only the run can write"
+        return None
+    if name in ("write", "writev"):
+        if _pipe_only_in_run(pid, a[0], run_pids, "read"):
+            return f"{name} on a full pipe only the run can read"
         return None
     return None
 

@@ -56,6 +56,7 @@ DEADLOCKS = {
     "idle-epoll": ("import selectors, socket; a, b = socket.socketpair(); s = selectors.DefaultSelector(); "
                    "s.register(a, selectors.EVENT_READ); s.select()", "epoll_wait, no timeout"),
     "pipe": ("import os; r, w = os.pipe(); os.read(r, 1)", "read on a pipe only the run can write"),
+    "full-pipe": ("import os; r, w = os.pipe(); os.write(w, b'x' * (1 << 20))", "write on a full pipe only the run can read"),
     "wait4": ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
               "'import threading; l = threading.Lock(); l.acquire(); l.acquire()'])", "wait4 for a child of the run"),
     "long-timeout": ("import threading; threading.Event().wait(3600)", "timeout after the deadline"),
