@@ -278,4 +278,4 @@ class Watch:
     @property
     def idle(self) -> bool:
         """Asleep with no CPU spent over the last two samples: the run does not need a CPU slot now."""
-        return self.asleep_count >= 1
+        return self.asleep_count >= 3  # 80 ms asleep, not a short wait between two bursts of work

@@ -309,8 +309,6 @@ def run_child(
         proc.wait()
         with _live_lock:
             _live.pop(proc, None)
-        if not idle_told and on_idle is not None:
-            on_idle()
     duration = time.monotonic() - start
     rc = proc.returncode
     sig = signal_name(-rc) if rc is not None and rc < 0 else None
