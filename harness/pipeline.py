@@ -144,8 +144,8 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | Non
         obs = Observation(kind="build-error", message=str(artifact), tool="compiler")
         return RunRecord(case.id, spec.variant, spec.lens, spec.profile, False, False, expected, obs.as_dict(), 0.0,
                          [Mismatch("build", "a successful build", artifact.log[-2000:])], repeat, "", artifact.log)  # fmt: skip
-    start = time.monotonic()
     with workdir() as wd, (slot or contextlib.nullcontext()):
+        start = time.monotonic()  # after the wait for a slot: duration_s is the run's own time
         plan = lens.plan(spec, artifact, wd)
         stacks = ""
         if plan.static is not None:
