@@ -92,6 +92,9 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(Copyright \(C\) )[\d-]+"), r"\1YEARS"),
     (re.compile(r"core\.\d+"), "core.PID"),
     (re.compile(r"(task|Task)-\d+"), r"\1-N"),
+    (re.compile(r"\blwpid \d+"), "lwpid N"),  # valgrind's thread status dump
+    (re.compile(r"\(suppressed: \d+ from \d+\)"), "(suppressed: N from N)"),  # DRD's count moves with the schedule
+    (re.compile(r"\bcancel scope [0-9a-f]{8,}"), "cancel scope <id>"),  # anyio names a scope by its id()
     # what depends on the install, not on the case:
     (re.compile(r"<python>/bin/[^\s()/\[\]'\"]+"), "<python>/bin/python"),  # the interpreter's name (python3.11, python, ...)
     (re.compile(r"\blibpython3\.\d+"), "libpython3.X"),  # C cases run in a Python child: not the Python they teach
