@@ -280,6 +280,9 @@ class RunGroup:
 
         final (the end of the run), without a cgroup: also every process on the machine with the run's
         cookie, in case one forked and was orphaned between two looks."""
+        if self.cgroup is not None:  # the kernel kills the whole cgroup at once, forks in flight included
+            with contextlib.suppress(OSError):
+                (self.cgroup / "cgroup.kill").write_text("1")
         for _ in range(200):
             pids = self.pids()
             if final and self.cgroup is None:
@@ -314,7 +317,10 @@ class RunGroup:
     def close(self) -> None:
         self.kill(final=True)
         if self.cgroup is not None:
-            for _ in range(100):
+            # The run is over only when its cgroup is empty: a few hundred killed tasks can take a while
+            # to exit on a loaded machine, so wait for that (up to 20 s), killing again meanwhile.
+            deadline = time.monotonic() + 20.0
+            while time.monotonic() < deadline:
                 try:
                     self.cgroup.rmdir()
                     break
@@ -322,7 +328,7 @@ class RunGroup:
                     break
                 except OSError:  # tasks still exiting
                     self.kill()
-                    time.sleep(0.005)
+                    time.sleep(0.01)
 
 
 def _children(pid: int) -> list[int]:
