@@ -329,6 +329,34 @@ class RunGroup:
                 except OSError:  # tasks still exiting
                     self.kill()
                     time.sleep(0.01)
+        if self.capped or len(self.seen) > 1:
+            self._sweep_cookie()
+
+    def _sweep_cookie(self, quiet_scans: int = 3, limit_s: float = 5.0) -> None:
+        """After a fork bomb: kill every process on the machine that carries this run's cookie, until
+        several scans in a row find none (a fork in flight can be missed by one scan of /proc)."""
+        deadline, quiet = time.monotonic() + limit_s, 0
+        while quiet < quiet_scans and time.monotonic() < deadline:
+            left = [p for p, c in _cookies().items() if c == self.cookie and not _zombie(p)]
+            quiet = 0 if left else quiet + 1
+            for p in left:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(p, signal.SIGKILL)
+            self.seen |= set(left)
+            self._reap()
+            time.sleep(0.005)
+        # and wait until the killed ones are really gone (a SIGKILLed process on a loaded machine may not
+        # have run its exit yet): once the harness exits, what is left would be reparented elsewhere
+        while time.monotonic() < deadline:
+            alive = [p for p in self.seen if p != self.root_pid and not _zombie(p)]
+            if not alive:
+                break
+            for p in alive:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(p, signal.SIGKILL)
+            self._reap()
+            time.sleep(0.005)
+        self._reap()
 
 
 def _children(pid: int) -> list[int]:
