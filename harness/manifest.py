@@ -112,6 +112,25 @@ class Flaw:
         return d
 
 
+# ---- the exercise: what a participant is given instead of the answers ----------------------------------
+HINT_LEVELS = ("symptom", "lens", "where", "fix")  # revealed in this order by `exercise hint`
+EXERCISE_KEYS = {"title", "symptom", "hints", "must"}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    title: str  # neutral: what the program does, never what is wrong with it
+    symptom: str  # what its users saw, in their words, with no diagnosis (TASK.md)
+    hints: dict[str, str]  # HINT_LEVELS -> text
+    must: dict[str, Any] = field(default_factory=dict)  # what a correct fix must still do: stdout, metrics
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"title": self.title, "symptom": self.symptom, "hints": dict(self.hints)}
+        if self.must:
+            d["must"] = dict(self.must)
+        return d
+
+
 @dataclass(frozen=True)
 class Expectation:
     variant: str
@@ -169,6 +188,7 @@ class Case:
     expectations: list[Expectation] = field(default_factory=list)
     flaw: Flaw | None = None
     picture: dict[str, str] = field(default_factory=dict)  # [picture]: caption, handler (hints, never coordinates)
+    exercise: Exercise | None = None  # [exercise]: what a participant is told, level by level
 
     @property
     def manifest_path(self) -> Path:
@@ -249,7 +269,7 @@ def _str_list(data: dict, key: str, path: Path, prefix: str = "") -> list[str]:
 
 TOP_KEYS = {
     "id", "title", "summary", "language", "tags", "lenses", "incident", "variants",
-    "build", "run", "profiles", "explain", "expect", "gdb", "flaw", "picture",
+    "build", "run", "profiles", "explain", "expect", "gdb", "flaw", "picture", "exercise",
 }  # fmt: skip
 
 
@@ -356,6 +376,8 @@ def parse_case(data: dict, folder: Path, path: Path) -> Case:
         if not isinstance(v, str):
             raise ManifestError(path, f"picture.{k}", "must be a string")
     case.picture = dict(picture)
+    if "exercise" in data:
+        case.exercise = _parse_exercise(data["exercise"], path)
     # every bug run needs an expectation (for some machine)
     for spec in case.runs(variants=["bug"]):
         if not any(
@@ -490,6 +512,39 @@ def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
             raise ManifestError(path, f"{p}analyzers.{k}", "must be \"caught\" or \"missed\" (the verdict observed)")
     _check_missed_by(missed_by, case, path)
     return Flaw(list(cwe), cls, locations, upstream, dict(missed_by), dict(analyzers))
+
+
+def _parse_exercise(raw: Any, path: Path) -> Exercise:
+    p = "exercise."
+    if not isinstance(raw, dict):
+        raise ManifestError(path, "exercise", "must be a table ([exercise])")
+    unknown = sorted(set(raw) - EXERCISE_KEYS)
+    if unknown:
+        raise ManifestError(path, p + unknown[0], f"is not an exercise field (known: {', '.join(sorted(EXERCISE_KEYS))})")
+    title = _req(raw, "title", str, path, p)
+    symptom = _req(raw, "symptom", str, path, p)
+    hints = _req(raw, "hints", dict, path, p)
+    for level in HINT_LEVELS:
+        text = _req(hints, level, str, path, p + "hints.")
+        if not text.strip():
+            raise ManifestError(path, f"{p}hints.{level}", "is empty; write the hint a participant reads at this level")
+    extra = sorted(set(hints) - set(HINT_LEVELS))
+    if extra:
+        raise ManifestError(path, f"{p}hints.{extra[0]}", f"is not a hint level (known, in order: {', '.join(HINT_LEVELS)})")
+    must = _opt(raw, "must", dict, {}, path, p)
+    for k in must:
+        if k not in ("stdout", "stderr", "metrics", "exit_code"):
+            raise ManifestError(path, f"{p}must.{k}", "is not a check a fix must keep (known: stdout, stderr, metrics, exit_code)")
+    for k in ("stdout", "stderr"):
+        for j, item in enumerate(_str_list(must, k, path, p + "must.")):
+            try:
+                re.compile(item)
+            except re.error as err:
+                raise ManifestError(path, f"{p}must.{k}[{j}]", f"is not a valid regular expression ({err})") from None
+    for name, cond in _opt(must, "metrics", dict, {}, path, p + "must.").items():
+        if not isinstance(cond, str) or not METRIC_RE.match(cond):
+            raise ManifestError(path, f"{p}must.metrics.{name}", "must be a comparison like '>= 50' or '== 0'")
+    return Exercise(title, symptom, {k: hints[k] for k in HINT_LEVELS}, dict(must))
 
 
 def reports_flaw(checks: dict[str, Any]) -> bool:
