@@ -35,8 +35,10 @@ def tests(session):
 
 @nox.session
 def lint(session):
-    session.install("ruff>=0.5")
-    session.run("ruff", "check", "harness", "tests", "noxfile.py", "bench")
+    """ruff, and import-linter's contract (pyproject.toml): stages import only downward, no cycles."""
+    session.install("ruff>=0.5", "import-linter>=2.1")
+    session.run("ruff", "check", "harness", "tests", "noxfile.py", "bench", "docs/gen_pages.py")
+    session.run("lint-imports", env={"PYTHONPATH": os.getcwd()})
 
 
 @nox.session

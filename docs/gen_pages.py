@@ -1,6 +1,6 @@
 """Build-time page generator (mkdocs-gen-files): the home page and one page per case.
 
-All rendering is in harness/site.py (unit-tested in tests/test_site.py); this script only
+All rendering is in harness/teaching/site.py (unit-tested in tests/test_site.py); this script only
 loads the cases, writes the pages into the virtual docs folder, and fills the "Cases" entry of
 the navigation in mkdocs.yml with one section per group. Set CRASHCOURSE_CASES to build the
 site from another cases folder (tests/fixtures/site/cases, for instance).
@@ -8,11 +8,14 @@ site from another cases folder (tests/fixtures/site/cases, for instance).
 
 import mkdocs_gen_files
 
-from harness import CASES_DIR, scoreboard, site
-from harness.discover import load_all
+from harness.cli import run_flags
+from harness.corpus.discover import load_all
+from harness.corpus.paths import CASES_DIR
+from harness.scoring import scoreboard
+from harness.teaching import site
 
 cases = load_all(CASES_DIR)
-cases_nav = site.write_site(cases, mkdocs_gen_files.open)
+cases_nav = site.write_site(cases, mkdocs_gen_files.open, run_flags())
 
 # The scoreboard: drawn from the stored scoring run (docs/scoreboard/<machine key>.json, written by
 # `crashcourse score ... --bless`) and today's truth, like the case pages from the blessed snapshots.

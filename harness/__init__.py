@@ -1,22 +1,18 @@
 """crashcourse: reproducible crash and concurrency bugs, each with its fixed twin.
 
-The harness is a pipeline, one module per stage:
+The harness is layered by stage; each layer imports only the ones below it (import-linter checks
+this: `nox -s lint`, contract in pyproject.toml):
 
-    discover  -> find case folders and load their manifests   (discover.py, manifest.py)
-    build     -> compile C/C++ repros with cffi, cached by hash  (build.py)
-    run       -> start the child under a lens, with limits       (run.py, lenses/)
-    observe   -> signal, exit code, output, hang stacks          (run.py)
-    diagnose  -> parse sanitizer / glibc / Python / gdb reports  (diagnose/)
-    compare   -> expectation against observation                 (compare.py)
-    report    -> rich table for people, JSON for programs        (report.py)
+    cli, pytest_plugin   the commands and the pytest items                   (top)
+    teaching/            pictures, show, quiz, site, exercises
+    scoring/             analyzers, score, scoreboard, SARIF, CWE mapping
+    report/              the terminal table for people
+    pipeline/            one run end to end: execute, compare, the run record, snapshots
+    lenses/              each way to run a case (plain, asan, gdb, valgrind, ...)
+    diagnose/            observe + diagnose: a child's output -> Observation (kind, frames...)
+    execution/           build (cffi, cached) and run a child (limits, containment, hang proofs)
+    corpus/              what a case is: manifests, discovery, truth, the lens catalogue, the machine
+    errors               the one-line errors (exit 2)                         (bottom)
 """
 
-import os as _os
-from pathlib import Path
-
 __version__ = "0.1.0"
-
-#: The repository root (cases/ and native/ live here).
-ROOT = Path(__file__).resolve().parent.parent
-CASES_DIR = Path(_os.environ.get("CRASHCOURSE_CASES") or ROOT / "cases").resolve()
-NATIVE_DIR = ROOT / "native"

@@ -12,10 +12,10 @@ import os
 import signal
 import sys
 
-from harness import discover
+from harness.corpus import discover
+from harness.corpus.catalog import lens_info
+from harness.corpus.manifest import VARIANTS, Case
 from harness.errors import UsageError
-from harness.lenses import get_lens
-from harness.manifest import VARIANTS, Case
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def run_flags() -> set[str]:
+    """The options `crashcourse run` accepts (the site's "Try it yourself" shows only these)."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {s for a in sub.choices["run"]._actions for s in a.option_strings}
+
+
 def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", action="append", help="cases with this tag (glob; repeatable)")
     p.add_argument("--language", action="append", choices=["c", "cpp", "lua", "python"])
@@ -97,7 +104,7 @@ def _select_compiler(cc: str | None) -> None:
     """--cc: the compiler for this command (it becomes $CRASHCOURSE_CC, so children of the harness agree)."""
     import shutil
 
-    from harness import machine
+    from harness.corpus import machine
 
     if cc is None:
         return
@@ -110,8 +117,8 @@ def _select_compiler(cc: str | None) -> None:
 def _load(ids: list[str] | None) -> list[Case]:
     """The manifests a command needs: only the named cases when every id is a plain, existing case folder
     (a one-case run parses one manifest, not the corpus); else all of them (globs, filters, typos)."""
-    from harness import CASES_DIR
-    from harness.manifest import load_case
+    from harness.corpus.manifest import load_case
+    from harness.corpus.paths import CASES_DIR
 
     if ids and not any(ch in w for w in ids for ch in "*?[") and all((CASES_DIR / w / "case.toml").is_file() for w in ids):
         return [load_case(CASES_DIR / w) for w in dict.fromkeys(ids)]
@@ -122,7 +129,7 @@ def _select(args) -> list[Case]:
     import fnmatch
 
     for lens in getattr(args, "lens", None) or []:
-        get_lens(lens)  # unknown lens: exit 2 before anything runs
+        lens_info(lens)  # unknown lens: exit 2 before anything runs
     cases = discover.select(
         _load(getattr(args, "ids", None)), getattr(args, "ids", None), tags=args.tag, languages=args.language,
         lenses=getattr(args, "lens", None),
@@ -144,7 +151,7 @@ def cmd_list(args) -> int:
         return 0
     from rich.table import Table
 
-    from harness.report import console
+    from harness.report.terminal import console
 
     t = Table(title=f"{len(cases)} cases", title_justify="left")
     for col in ("id", "language", "lenses", "tags", "what it shows"):
@@ -170,7 +177,7 @@ def case_json(c: Case) -> dict:
 
 
 def cmd_show(args) -> int:
-    from harness import show
+    from harness.teaching import show
 
     cases = discover.select(discover.load_all(), [args.id])
     show.show(cases[0])
@@ -180,7 +187,8 @@ def cmd_show(args) -> int:
 def cmd_run(args) -> int:
     import os
 
-    from harness import pipeline, report
+    from harness.pipeline import execute as pipeline
+    from harness.report import terminal as report
 
     if args.repeat < 1:
         raise UsageError("crashcourse run: --repeat must be at least 1")
@@ -196,7 +204,7 @@ def cmd_run(args) -> int:
     total = len(specs) * args.repeat
 
     if args.natural:
-        from harness import natural
+        from harness.pipeline import natural
 
         os.environ[natural.ENV] = "1"  # lenses pass it to every child (harness/lenses/base.py)
     if args.explain:
@@ -238,7 +246,9 @@ def cmd_run(args) -> int:
 
 def _natural_report(records, cases, args, out, err) -> int:
     """Natural mode: hit rates and runs-to-first-failure; informational, so exit 0."""
-    from harness import natural, report, snapshots
+    from harness.corpus import machine
+    from harness.pipeline import natural
+    from harness.report import terminal as report
 
     con = err if args.json else out
     if args.json:
@@ -247,14 +257,14 @@ def _natural_report(records, cases, args, out, err) -> int:
         con.print(line, markup=False, highlight=False)
     if args.bless:
         command = f"crashcourse run --natural --repeat {args.repeat} {' '.join(args.ids or [])}"
-        for path in natural.store(records, cases, snapshots.machine_key(), command.strip()):
+        for path in natural.store(records, cases, machine.machine_key(), command.strip()):
             con.print(f"stored {path}", style="dim")
     return 0
 
 
 def _snapshots(records, cases, bless: bool, err) -> int:
     """Bless, or show a readable diff where a run's output drifted from its snapshot. Returns the drift count."""
-    from harness import snapshots
+    from harness.pipeline import snapshots
 
     by_id = {c.id: c for c in cases}
     drifted = 0
@@ -281,8 +291,9 @@ def _run_explained(specs, args, out) -> int:
     from rich.panel import Panel
     from rich.text import Text
 
-    from harness import pipeline, report
-    from harness.pictures import pictures_for, render_terminal, view_from_record
+    from harness.pipeline import execute as pipeline
+    from harness.report import terminal as report
+    from harness.teaching.pictures import pictures_for, render_terminal, view_from_record
 
     failed = False
     views: list = []
@@ -300,7 +311,7 @@ def _run_explained(specs, args, out) -> int:
         out.print(Panel(body, title=escape(rec.id), subtitle=escape(verdict), title_align="left", subtitle_align="left"))
         out.print(Text("look at: ", style="bold") + Text(hint))
         for w in rec.observed.get("build_warnings") or []:
-            from harness.snapshots import warning_line
+            from harness.pipeline.snapshots import warning_line
 
             out.print(Text("compiler warning: ", style="bold yellow") + Text(warning_line(w)))
         for m in rec.mismatches:
@@ -321,8 +332,9 @@ def cmd_diagnose(args) -> int:
 
 
 def cmd_quiz(args) -> int:
-    from harness import pipeline, quiz
-    from harness.report import console
+    from harness.pipeline import execute as pipeline
+    from harness.report.terminal import console
+    from harness.teaching import quiz
 
     cases = _select(args)
     if not cases:
@@ -348,7 +360,7 @@ def cmd_quiz(args) -> int:
 def _select_flaws(args) -> list[Case]:
     import fnmatch
 
-    from harness.truth import cwe_matches
+    from harness.scoring.cwe import cwe_matches
 
     cases = _select(args)
     if args.flaw_class:
@@ -359,10 +371,10 @@ def _select_flaws(args) -> list[Case]:
 
 
 def cmd_truth(args) -> int:
-    from harness import sarif, truth
+    from harness.scoring import sarif, scoreboard
 
     cases = _select_flaws(args)
-    doc = sarif.truth_sarif(cases) if args.format == "sarif" else truth.corpus_truth(cases)
+    doc = sarif.truth_sarif(cases) if args.format == "sarif" else scoreboard.corpus_truth(cases)
     print(json.dumps(doc, indent=2, ensure_ascii=False))
     return 0
 
@@ -371,7 +383,8 @@ def cmd_score(args) -> int:
     import os
     from pathlib import Path
 
-    from harness import analyzers, report, score, scoreboard
+    from harness.report import terminal as report
+    from harness.scoring import analyzers, score, scoreboard
 
     if args.tolerance < 0:
         raise UsageError("crashcourse score: --tolerance must be 0 or more")
@@ -388,7 +401,7 @@ def cmd_score(args) -> int:
         on_analyzer=lambda a: err.print(f"scoring {a.name} over {len(cases)} cases ...", style="dim"),
     )  # fmt: skip
     if out_dir is not None:
-        from harness import sarif
+        from harness.scoring import sarif
 
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, entry in board["analyzers"].items():
@@ -425,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(s, _on_signal)
     try:
         args = build_parser().parse_args(argv)
-        from harness import machine
+        from harness.corpus import machine
 
         saved = os.environ.get(machine.CC_ENV)
         try:
@@ -441,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
-        from harness.run import kill_everything
+        from harness.execution.run import kill_everything
 
         signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

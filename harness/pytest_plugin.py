@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import CASES_DIR
+from harness.corpus.paths import CASES_DIR
 
 
 def pytest_addoption(parser):
@@ -28,11 +28,11 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    from harness.lenses import LENSES
+    from harness.corpus.catalog import LENS_INFO as LENSES
 
     if config.getoption("--cc-analyzer", None):
-        from harness import analyzers
         from harness.errors import UsageError
+        from harness.scoring import analyzers
 
         try:
             config._cc_analyzers = analyzers.resolve(config.getoption("--cc-analyzer"))
@@ -52,7 +52,7 @@ def pytest_collect_file(file_path: Path, parent):
 
 class CaseFile(pytest.File):
     def collect(self):
-        from harness.manifest import load_case
+        from harness.corpus.manifest import load_case
 
         case = load_case(self.path.parent)  # a malformed manifest is a collection error naming the field
         chosen = getattr(self.config, "_cc_analyzers", None)
@@ -82,7 +82,7 @@ class CaseRun(pytest.Item):
         self.record = None
 
     def runtest(self):
-        from harness.pipeline import execute, prepare_one
+        from harness.pipeline.execute import execute, prepare_one
 
         artifact = prepare_one(self.spec)
         rec = execute(self.spec, artifact, self.repeat)
@@ -97,7 +97,7 @@ class CaseRun(pytest.Item):
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, CaseRunFailed):
-            from harness.report import describe
+            from harness.pipeline.record import describe
 
             rec = excinfo.value.args[0]
             lines = [f"{rec.id}: observed {describe(rec.observed)}"]
@@ -127,7 +127,7 @@ class AnalyzerItem(pytest.Item):
         self.extra_keyword_matches.update(case.tags + [case.flaw.cls if case.flaw else ""])
 
     def runtest(self):
-        from harness.score import judge
+        from harness.scoring.score import judge
 
         result = self.analyzer.analyze_all([(self.case, self.variant)], 1)[0]
         unit = judge(self.case, self.variant, result, self.config.getoption("--cc-tolerance"))

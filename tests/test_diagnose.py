@@ -200,7 +200,7 @@ def test_cli_prints_the_kind_and_the_cases_that_teach_it(tmp_path, capsys):
 def test_cli_json_has_the_run_records_observed_fields(tmp_path, capsys):
     from dataclasses import fields
 
-    from harness.observation import Observation
+    from harness.diagnose.observation import Observation
 
     p = tmp_path / "r.txt"
     p.write_text(REPORTS[4][1])

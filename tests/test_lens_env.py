@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from conftest import FIXTURE_CASES
-from harness.build import Artifact
+from harness.corpus.manifest import RunSpec, load_case
+from harness.execution.build import Artifact
 from harness.lenses.asan import AsanLens
 from harness.lenses.base import ASAN_OPTIONS, parse_options
-from harness.manifest import RunSpec, load_case
 
 
 def plan_env(tmp_path: Path, env: dict) -> dict[str, str]:
@@ -47,4 +47,4 @@ def test_asan_runs_a_python_case_with_libasan_preloaded_and_no_faulthandler(tmp_
     assert "faulthandler" not in plan.argv
     assert plan.env["LD_PRELOAD"] == "/x/libasan.so" and plan.env["CRASHCOURSE_PROFILE"] == "asan"
     assert plan.env["CC"]
-    assert "python" in AsanLens.languages
+    assert "python" in AsanLens().languages

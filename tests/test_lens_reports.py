@@ -155,7 +155,7 @@ def test_never_raise(text):
 def test_cc_selection_names_the_machine_key(monkeypatch):
     import shutil
 
-    from harness import machine
+    from harness.corpus import machine
 
     monkeypatch.setenv(machine.CC_ENV, "gcc")
     assert machine.compiler().startswith("gcc-") and machine.cxx_compiler() == "g++"
@@ -179,10 +179,10 @@ def test_warnings_expectation_is_validated_and_compared(tmp_path):
     import pytest
 
     from conftest import FIXTURE_CASES
-    from harness.compare import compare
+    from harness.corpus.manifest import load_case
+    from harness.diagnose.observation import Observation
     from harness.errors import ManifestError
-    from harness.manifest import load_case
-    from harness.observation import Observation
+    from harness.pipeline.compare import compare
 
     d = tmp_path / "fx-null"
     shutil.copytree(FIXTURE_CASES / "fx-null", d)
@@ -201,8 +201,8 @@ def test_warnings_expectation_is_validated_and_compared(tmp_path):
 
 def test_warnings_of_keeps_the_cases_own_sources(tmp_path):
     from conftest import FIXTURE_CASES
-    from harness import build
-    from harness.manifest import load_case
+    from harness.corpus.manifest import load_case
+    from harness.execution import build
 
     case = load_case(FIXTURE_CASES / "fx-null")
     (tmp_path / "build.log").write_text(
@@ -227,9 +227,10 @@ def test_clang_toolchain_pieces(monkeypatch):
     import pytest
 
     from conftest import FIXTURE_CASES
-    from harness import build, machine
+    from harness.corpus import machine
+    from harness.corpus.manifest import load_case
+    from harness.execution import build
     from harness.lenses import base
-    from harness.manifest import load_case
 
     case = load_case(FIXTURE_CASES / "fx-null")
     monkeypatch.setenv(machine.CC_ENV, "gcc")

@@ -5,9 +5,9 @@ import shutil
 import pytest
 
 from conftest import FIXTURE_CASES
-from harness import machine
+from harness.corpus import machine
+from harness.corpus.manifest import load_case
 from harness.errors import ManifestError
-from harness.manifest import load_case
 
 
 @pytest.fixture

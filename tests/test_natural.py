@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from harness import natural
+from harness.pipeline import natural
 
 
 def rec(i, kind, variant="bug", expected_kind="deadlock", timed_out=None):
@@ -31,7 +31,7 @@ def test_a_hit_is_the_same_kind_not_the_same_numbers():
 
 
 def test_store_and_site_block(tmp_path):
-    from harness import site
+    from harness.teaching import site
 
     case = SimpleNamespace(id="c", path=tmp_path)
     natural.store([rec(0, "deadlock"), rec(1, None)], [case], "x86_64-test", "crashcourse run --natural --repeat 2 c")

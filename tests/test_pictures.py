@@ -2,19 +2,18 @@
 
 import pytest
 
-from harness.discover import load_all
-from harness.pictures import (
+from harness.corpus.discover import load_all
+from harness.pipeline.record import describe
+from harness.pipeline.snapshots import observed_from_summary, stored
+from harness.teaching.pictures import (
     RunView,
     lanes,
     lifetime,
     memory_map,
-    observed_from_summary,
     pictures_for,
     signal_path,
     views_from_snapshots,
 )
-from harness.report import describe
-from harness.snapshots import stored
 
 ASAN_HEAP = """\
 =================================================================

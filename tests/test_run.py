@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from harness.run import Limits, run_child, workdir
+from harness.execution.run import Limits, run_child, workdir
 
 
 def py(code: str) -> list[str]:

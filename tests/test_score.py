@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURE_CASES, ROOT
-from harness.analyzers import Finding, Result
-from harness.manifest import load_case
-from harness.score import judge, metrics
+from harness.corpus.manifest import load_case
+from harness.scoring.analyzers import Finding, Result
+from harness.scoring.score import judge, metrics
 
 SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
 FX = load_case(FIXTURE_CASES / "fx-null")  # cwe 476, flaw at repro.c:7
@@ -149,6 +149,6 @@ def test_pytest_option_makes_each_case_variant_an_item():
 
 @pytest.mark.parametrize("spec", ["gcc-fanalyzer", "cppcheck", "clang-analyzer", "ruff-async", "mypy-coroutine"])
 def test_builtin_analyzers_are_installed_here(spec):
-    from harness.analyzers import get_analyzer
+    from harness.scoring.analyzers import get_analyzer
 
     assert get_analyzer(spec).missing() is None  # .ci/run and the analyzers extra install them

@@ -3,9 +3,9 @@
 import json
 
 from conftest import ROOT
-from harness import score, scoreboard
-from harness.analyzers import Finding, Result
-from harness.discover import load_all
+from harness.corpus.discover import load_all
+from harness.scoring import score, scoreboard
+from harness.scoring.analyzers import Finding, Result
 
 SITE_CASES = load_all(ROOT / "tests" / "fixtures" / "site" / "cases")
 BY_ID = {c.id: c for c in SITE_CASES}

@@ -1,4 +1,4 @@
-"""The case site: harness/site.py's rendering (unit tests), and the built site in headless Chromium.
+"""The case site: harness/teaching/site.py's rendering (unit tests), and the built site in headless Chromium.
 
 The browser tests build the site with `mkdocs build --strict` into a temp dir, serve it on 127.0.0.1
 and load pages in Chromium (`--dump-dom`, `--screenshot`). Screenshots go to $CRASHCOURSE_ARTIFACTS
@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import site
-from harness.discover import load_all
+from harness.corpus.discover import load_all
+from harness.pipeline.snapshots import parse_snapshot
+from harness.teaching import site
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CASES = ROOT / "tests" / "fixtures" / "site" / "cases"
@@ -42,7 +43,7 @@ def fx_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# unit tests: harness/site.py
+# unit tests: harness/teaching/site.py
 
 
 def test_marked_lines_finds_comment_markers_in_every_language():
@@ -113,12 +114,12 @@ def test_parse_snapshot_and_gdb_backtrace():
         "#0  0xADDR in f (c=0x0) at r.c:9\n9\t    return c->t;\n#0  0xADDR in f (c=0x0) at r.c:9\n"
         "#1  0xADDR in main () at m.c:17\n--- stdout ---\nhello\n"
     )
-    snap = site.parse_snapshot(text)
+    snap = parse_snapshot(text)
     assert snap.observed == "SIGSEGV (core dumped)" and snap.message == "boom"
     assert snap.frames == ["f", "f", "main"]
     assert snap.stdout == "hello" and snap.stderr.startswith("#0")
     assert snap.backtrace() == ["#0  0xADDR in f (c=0x0) at r.c:9", "#1  0xADDR in main () at m.c:17"]
-    assert not snap.clean and site.parse_snapshot("# observed: clean (exit 0)\n").clean
+    assert not snap.clean and parse_snapshot("# observed: clean (exit 0)\n").clean
 
 
 def test_groups_use_language_and_tags(fx_cases):
@@ -160,8 +161,11 @@ def test_case_page_commands_exist_in_the_cli(fx_cases):
     cmds = [c for c, _ in site.commands(case)]
     assert f"crashcourse run {case.id}" in cmds and f"crashcourse show {case.id}" in cmds
     assert f"crashcourse run {case.id} --lens asan" in cmds
-    assert (f"crashcourse run {case.id} --explain" in cmds) == ("--explain" in site._run_flags())
-    assert f"crashcourse run {case.id} --explain" in [c for c, _ in site.commands(case, {"--explain"})]
+    from harness.cli import run_flags
+
+    assert set(site.ALL_RUN_FLAGS) <= run_flags()  # every flag a page may show exists in the CLI
+    assert f"crashcourse run {case.id} --explain" in cmds
+    assert f"crashcourse run {case.id} --explain" not in [c for c, _ in site.commands(case, {"--output"})]
 
 
 def test_expectations_table_has_when_and_notes(fx_cases):
@@ -346,7 +350,7 @@ def corpus_site(tmp_path_factory):
 
 
 def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
-    from harness.snapshots import stored
+    from harness.pipeline.snapshots import stored
 
     corpus = ROOT / "cases"
     snaps = stored(corpus / CORPUS_CASE) if (corpus / CORPUS_CASE).is_dir() else {}

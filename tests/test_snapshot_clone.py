@@ -39,7 +39,7 @@ def test_fresh_clone_elsewhere_shows_no_drift(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CRASHCOURSE_CASES", "PYTHONPATH")}
     env.update(CRASHCOURSE_CACHE=str(tmp_path / "another-cache-dir-x"), NO_COLOR="1", COLUMNS="200",
                PYTHONPATH=str(clone))  # the clone's harness, not this checkout's
-    where = subprocess.run([str(py), "-c", "import harness, sys; print(harness.ROOT); print(sys.prefix)"],
+    where = subprocess.run([str(py), "-c", "import sys; from harness.corpus.paths import ROOT; print(ROOT); print(sys.prefix)"],
                            capture_output=True, text=True, env=env, cwd=clone)  # fmt: skip
     assert where.stdout.split() == [str(clone), str(tmp_path / "venv-b")], where.stdout + where.stderr
     r = subprocess.run([str(py), "-m", "harness", "run", *CASES, "--strict", "-j", "2"],

@@ -7,8 +7,9 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURE_CASES, ROOT
-from harness import discover, sarif, truth
-from harness.manifest import BUG_MARKER_RE
+from harness.corpus import discover, truth
+from harness.corpus.manifest import BUG_MARKER_RE
+from harness.scoring import cwe, sarif, scoreboard
 
 SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
 CORPUS = discover.load_all(ROOT / "cases")
@@ -58,8 +59,8 @@ def test_per_lens_truth_comes_from_the_observed_expectations():
 
 
 def test_cwe_equivalences():
-    assert truth.cwe_matches(122, [787]) and truth.cwe_matches(788, [121, 787]) and truth.cwe_matches(690, [476])
-    assert not truth.cwe_matches(416, [415]) and not truth.cwe_matches(476, [787])
+    assert cwe.cwe_matches(122, [787]) and cwe.cwe_matches(788, [121, 787]) and cwe.cwe_matches(690, [476])
+    assert not cwe.cwe_matches(416, [415]) and not cwe.cwe_matches(476, [787])
 
 
 def test_cli_truth_json_sarif_and_filters(cli):
@@ -81,7 +82,7 @@ def test_cli_truth_json_sarif_and_filters(cli):
 
 
 def test_truth_paths_exist():
-    for c in truth.corpus_truth(CORPUS)["cases"]:
+    for c in scoreboard.corpus_truth(CORPUS)["cases"]:
         for loc in c["locations"]:
             assert (ROOT / loc["path"]).is_file()
         assert all(Path(ROOT / p).is_file() for p in c["variants"].values())
@@ -89,7 +90,7 @@ def test_truth_paths_exist():
 
 def test_the_documented_cwe_tables_match_the_code():
     doc = (ROOT / "docs" / "analyzer-corpus.md").read_text()
-    for name, ids in truth.CWE_GROUPS:
+    for name, ids in cwe.CWE_GROUPS:
         assert f"| {name} | {', '.join(str(i) for i in sorted(ids))} |" in doc, name
-    for kind, ids in truth.KIND_CWE.items():
+    for kind, ids in cwe.KIND_CWE.items():
         assert f"| `{kind}` | {', '.join(map(str, ids))} |" in doc, kind

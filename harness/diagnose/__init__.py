@@ -60,8 +60,8 @@ import re
 
 from harness.diagnose import asan, asyncio_debug, gdb, glibc, lsan, msan, python, tsan, ubsan, valgrind
 from harness.diagnose.common import SIGNAL_WORDS, Report, bounded, clean
-from harness.observation import Observation
-from harness.run import ChildResult
+from harness.diagnose.observation import Observation
+from harness.execution.run import ChildResult
 
 METRIC_RE = re.compile(r"^CRASHCOURSE_METRIC ([A-Za-z_][\w.]*)=(-?[0-9]+(?:\.[0-9]+)?)\s*$", re.M)
 

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from harness.diagnose.observation import Observation
 from harness.errors import UsageError
-from harness.observation import Observation
 
 # which lens shows each parser's reports
 TOOL_LENS = {
@@ -81,7 +81,7 @@ def describe(obs: Observation) -> list[str]:
 
 
 def run(args) -> int:
-    from harness import discover
+    from harness.corpus import discover
     from harness.diagnose import diagnose_text
 
     text = read_input(args.file)

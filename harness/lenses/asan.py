@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import build, machine
+from harness.corpus import machine
+from harness.corpus.manifest import RunSpec
+from harness.execution import build
 from harness.lenses.base import (
     ASAN_OPTIONS,
     Lens,
@@ -26,19 +28,12 @@ from harness.lenses.base import (
     python_stacks,
     symbolizer_option,
 )  # fmt: skip
-from harness.manifest import RunSpec
 
 
 class AsanLens(Lens):
     name = "asan"
-    languages = ("c", "cpp", "lua", "python")
-    description = "AddressSanitizer: the bad access named where it happens, with its stacks"
 
-    def default_profiles(self, language):
-        return ["asan"]
 
-    def allowed_profiles(self, language):
-        return ["asan"]
 
     def unavailable(self, spec):
         if asan_runtime() is None:

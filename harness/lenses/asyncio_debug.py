@@ -14,15 +14,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from harness.corpus.manifest import RunSpec
+from harness.execution.run import python_stacks
 from harness.lenses.base import CHILDREN, Lens, Plan, base_env, limits_for
-from harness.manifest import RunSpec
-from harness.run import python_stacks
 
 
 class AsyncioDebugLens(Lens):
     name = "asyncio-debug"
-    languages = ("python",)
-    description = "asyncio debug mode (-X dev, PYTHONASYNCIODEBUG=1): slow callbacks, never-awaited coroutines, lost tasks, cross-thread loop calls"
 
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         src = str(spec.case.source(spec.variant))

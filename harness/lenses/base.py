@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import build, machine
-from harness.build import Artifact
-from harness.manifest import RunSpec
-from harness.observation import Observation
-from harness.run import ChildResult, Limits, gdb_stacks, python_stacks
+from harness.corpus import machine
+from harness.corpus.catalog import LENS_INFO, LensInfo
+from harness.corpus.manifest import RunSpec
+from harness.diagnose.observation import Observation
+from harness.execution.build import Artifact
+from harness.execution.run import ChildResult, Limits, gdb_stacks, python_stacks
 
-CHILDREN = Path(__file__).resolve().parent.parent / "children"
+CHILDREN = Path(__file__).resolve().parent.parent / "execution" / "children"
 
 # Options that make ASan reports complete and parseable inside a Python child.
 ASAN_OPTIONS = {
@@ -47,20 +48,30 @@ class Plan:
 
 
 class Lens:
+    """One lens of the catalogue (harness.corpus.catalog: its languages, profiles and description),
+    implemented: what it needs installed, what it builds, how it runs the child, what it adds."""
+
     name = ""
-    languages: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()  # commands on PATH this lens needs
     install: str = ""  # what to install when a tool is missing
-    description = ""
+
+    @property
+    def info(self) -> LensInfo:
+        return LENS_INFO[self.name]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.info.languages
+
+    @property
+    def description(self) -> str:
+        return self.info.description
 
     def default_profiles(self, language: str) -> list[str]:
-        return {"c": ["O0"], "cpp": ["O0"], "lua": ["luajit"], "python": ["cpython"]}[language]
+        return self.info.default_profiles(language)
 
     def allowed_profiles(self, language: str) -> list[str] | None:
-        """None: any name (the child interprets it); else the allowed list."""
-        if language in ("c", "cpp"):
-            return list(build.C_PROFILES)
-        return None
+        return self.info.allowed_profiles(language)
 
     def unavailable(self, spec: RunSpec) -> str | None:
         for tool in self.tools:
@@ -99,7 +110,7 @@ def base_env(spec: RunSpec, workdir: Path) -> dict[str, str]:
         "CRASHCOURSE_CASE_DIR": str(spec.case.path),
         "CC": machine.c_compiler(),  # a Python case that builds a C helper at run time uses the corpus's compiler
     }
-    for key in ("VIRTUAL_ENV", "SYSTEMROOT", "CRASHCOURSE_NATURAL"):  # NATURAL: `run --natural` (harness/natural.py)
+    for key in ("VIRTUAL_ENV", "SYSTEMROOT", "CRASHCOURSE_NATURAL"):  # NATURAL: `run --natural` (harness/pipeline/natural.py)
         if key in os.environ:
             env[key] = os.environ[key]
     env.update({k: str(v) for k, v in spec.case.run.get("env", {}).items()})

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from harness import build
 from harness.diagnose import compiler
+from harness.diagnose.observation import Observation
+from harness.execution import build
 from harness.lenses.base import Lens, Plan
-from harness.observation import Observation
 
 
 class FanalyzerLens(Lens):
     name = "fanalyzer"
-    languages = ("c", "cpp")
-    description = "gcc -fanalyzer: the same bug found without running the program"
 
-    def default_profiles(self, language):
-        return ["analyzer"]
 
-    def allowed_profiles(self, language):
-        return ["analyzer"]
 
     def unavailable(self, spec):
         return None

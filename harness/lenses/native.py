@@ -8,24 +8,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from harness import build, machine
+from harness.corpus import machine
+from harness.corpus.manifest import RunSpec
 from harness.diagnose import gdb as gdb_parse
+from harness.diagnose.observation import Observation
+from harness.execution import build
+from harness.execution.run import ChildResult, find_core, gdb_stacks
 from harness.lenses import base
 from harness.lenses.base import Lens, Plan, base_env, limits_for, options
-from harness.manifest import RunSpec
-from harness.observation import Observation
-from harness.run import ChildResult, find_core, gdb_stacks
 
 
 class ExeLens(Lens):
-    languages = ("c", "cpp")
     exe_profile = "O0"
 
-    def default_profiles(self, language):
-        return [self.exe_profile]
 
-    def allowed_profiles(self, language):
-        return ["O0", "O2"] if self.exe_profile in ("O0", "O2") else [self.exe_profile]
 
     def prepare(self, spec: RunSpec):
         return build.build_exe(spec.case, spec.variant, spec.profile)
@@ -50,7 +46,6 @@ class GdbLens(ExeLens):
 
     name = "gdb"
     tools = ("gdb",)
-    description = "gdb on the core dump: the backtrace at the moment of the crash"
 
     def plan(self, spec, artifact, workdir):
         plan = super().plan(spec, artifact, workdir)
@@ -115,7 +110,6 @@ def cores_land_in_cwd() -> bool:
 class ValgrindLens(ExeLens):
     name = "valgrind"
     tools = ("valgrind",)
-    description = "valgrind memcheck: every invalid access and free, and the leaks, on the unmodified binary"
 
     def wrap(self, exe, spec, workdir):
         # A case tagged "leak" is about a leak: memcheck's full leak check reports it at exit. The other
@@ -134,15 +128,9 @@ class StraceLens(ExeLens):
     """strace: which system calls the case made, counted into metrics (syscall.<name>, mmap_1mib, ...)."""
 
     name = "strace"
-    languages = ("c", "cpp", "python")
     tools = ("strace",)
-    description = "strace: the system calls that tell the story, counted"
 
-    def default_profiles(self, language):
-        return ["O0"] if language in ("c", "cpp") else ["cpython"]
 
-    def allowed_profiles(self, language):
-        return ["O0", "O2"] if language in ("c", "cpp") else None
 
     def prepare(self, spec):
         return super().prepare(spec) if spec.case.language in ("c", "cpp") else None
@@ -239,13 +227,11 @@ class ThreadToolLens(ValgrindLens):
 class HelgrindLens(ThreadToolLens):
     name = "helgrind"
     tool = "helgrind"
-    description = "valgrind helgrind: data races (happens-before) and lock-order violations, on the unmodified binary"
 
 
 class DrdLens(ThreadToolLens):
     name = "drd"
     tool = "drd"
-    description = "valgrind DRD: conflicting accesses between threads and lock misuse, on the unmodified binary"
 
     def tool_flags(self):
         return ["--check-stack-var=yes"]  # races on a thread's stack variables too
@@ -285,7 +271,6 @@ class UbsanLens(SanitizerLens):
     sanitizer = "ubsan"
     env_var = "UBSAN_OPTIONS"
     run_options = {"print_stacktrace": "1", "halt_on_error": "1", "report_error_type": "1", "color": "never"}
-    description = "UndefinedBehaviorSanitizer: the undefined operation (overflow, shift, misaligned, bounds...) named at its line"
 
 
 class LsanLens(SanitizerLens):
@@ -297,7 +282,6 @@ class LsanLens(SanitizerLens):
     sanitizer = "lsan"
     env_var = "LSAN_OPTIONS"
     run_options = {"detect_leaks": "1", "exitcode": "23", "color": "never"}
-    description = "LeakSanitizer: the blocks no pointer reaches at exit, direct and indirect, with their allocation stacks"
 
 
 class MsanLens(SanitizerLens):
@@ -308,7 +292,6 @@ class MsanLens(SanitizerLens):
     sanitizer = "msan"
     env_var = "MSAN_OPTIONS"
     run_options = {"halt_on_error": "1", "exitcode": "77", "color": "never"}
-    description = "MemorySanitizer (clang): a branch, index or call that depends on memory never initialised, and where it came from"
 
     def compiler(self, spec):
         return build.family_compiler("clang")
@@ -326,7 +309,6 @@ class TsanLens(SanitizerLens):
     sanitizer = "tsan"
     env_var = "TSAN_OPTIONS"
     run_options = {"halt_on_error": "0", "second_deadlock_stack": "1", "color": "never", "exitcode": "66"}
-    description = "ThreadSanitizer: two threads touching the same memory without a lock"
 
     def plan(self, spec, artifact, workdir):
         plan = super().plan(spec, artifact, workdir)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import build
+from harness.corpus.manifest import RunSpec
+from harness.execution import build
+from harness.execution.run import gdb_stacks, python_stacks
 from harness.lenses.base import Lens, Plan, base_env, limits_for, python_child, python_then_gdb_stacks
-from harness.manifest import RunSpec
-from harness.run import gdb_stacks, python_stacks
 
 
 class PlainLens(Lens):
     name = "plain"
-    languages = ("c", "cpp", "lua", "python")
-    description = "the program as it is: signal, exit status, glibc's or Python's last words, hangs"
 
-    def allowed_profiles(self, language):
-        return ["O0", "O2"] if language in ("c", "cpp") else None
 
     def prepare(self, spec: RunSpec):
         if spec.case.language in ("c", "cpp"):

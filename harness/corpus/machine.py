@@ -1,0 +1,133 @@
+"""Facts about this machine and toolchain, used by conditional expectations (`when = {...}`)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+
+CC_ENV = "CRASHCOURSE_CC"
+
+
+def c_compiler() -> str:
+    """The C compiler command the cases are built with: --cc, else $CRASHCOURSE_CC, else $CC, else gcc."""
+    return os.environ.get(CC_ENV) or os.environ.get("CC") or "gcc"
+
+
+def cxx_compiler() -> str:
+    """The C++ compiler matching c_compiler(): clang-16 -> clang++-16, gcc-12 -> g++-12; $CXX when only $CC is set."""
+    cc = c_compiler()
+    if not os.environ.get(CC_ENV) and os.environ.get("CXX"):
+        return os.environ["CXX"]
+    head, base = os.path.split(cc)
+    if base.startswith("clang") and not base.startswith("clang++"):
+        base = "clang++" + base[len("clang"):]
+    elif base.startswith("gcc"):
+        base = "g++" + base[len("gcc"):]
+    elif base == "cc":
+        base = "c++"
+    return os.path.join(head, base)
+
+
+def is_clang(cc: str | None = None) -> bool:
+    return "clang" in os.path.basename(cc or c_compiler())
+
+
+@functools.cache
+def _compiler_name(cc: str) -> str:
+    try:
+        out = subprocess.run([cc, "-dumpversion"], capture_output=True, text=True, timeout=10).stdout
+        if not is_clang(cc):  # gcc: the full version (-dumpversion may say only '12')
+            out = subprocess.run([cc, "-dumpfullversion"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "none"
+    family = "clang" if is_clang(cc) else "gcc"
+    major = out.strip().split(".")[0]
+    return f"{family}-{major}" if major else "none"
+
+
+def compiler() -> str:
+    """'gcc-12' / 'clang-16' style name of the selected C compiler (see c_compiler), or 'none'.
+
+    Part of the machine key: snapshots and `when = { compiler = ... }` expectations depend on it."""
+    return _compiler_name(c_compiler())
+
+
+@functools.cache
+def libc() -> str:
+    name, version = platform.libc_ver()
+    return (name or "unknown").replace("glibc", "glibc") + (f"-{version}" if version else "")
+
+
+def facts() -> dict[str, str]:
+    return dict(_facts(c_compiler()))
+
+
+@functools.cache
+def _facts(cc: str) -> dict[str, str]:
+    return {
+        "arch": platform.machine(),
+        "os": platform.system().lower(),
+        "compiler": compiler(),
+        "libc": libc(),
+        "python": f"{platform.python_implementation().lower()}-{platform.python_version_tuple()[0]}.{platform.python_version_tuple()[1]}",
+    }
+
+
+def matches(when: dict[str, str]) -> bool:
+    """True when every key of a `when` condition holds here.
+
+    A value matches the fact exactly, or as a prefix up to a '-' ("glibc" matches "glibc-2.36"),
+    or as a regular expression when written "re:...".
+    """
+    here = facts()
+    for key, want in when.items():
+        have = here.get(key, "")
+        if want.startswith("re:"):
+            if not re.fullmatch(want[3:], have):
+                return False
+        elif not (have == want or have.startswith(want + "-")):
+            return False
+    return True
+
+
+def which(tool: str) -> str | None:
+    return shutil.which(tool)
+
+
+@functools.cache
+def core_pattern() -> str:
+    try:
+        with open("/proc/sys/kernel/core_pattern") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def machine_key(language: str | None = None) -> str:
+    """arch-libc-compiler, plus what a language's output depends on: the Python minor version for
+    Python cases (standard-library line numbers), the LuaJIT build for Lua cases (lupa's)."""
+    f = facts()
+    libc = f["libc"].replace("glibc-", "glibc")
+    key = f"{f['arch']}-{libc}-{f['compiler']}"
+    if language == "python":
+        key += f"-py{sys.version_info[0]}.{sys.version_info[1]}"
+    elif language == "lua":
+        key += f"-{luajit_build()}"
+    return key
+
+
+@functools.cache
+def luajit_build() -> str:
+    """'luajit2.1.1774896198': the LuaJIT inside lupa, which runs the Lua cases."""
+    try:
+        from lupa import luajit21
+
+        impl = luajit21.LuaRuntime().lua_implementation  # 'LuaJIT 2.1.1774896198'
+    except Exception:  # lupa missing or broken: the Lua runs are skipped anyway
+        return "luajit-unknown"
+    return impl.lower().replace(" ", "")

@@ -1,0 +1,424 @@
+"""Run one child process safely, and observe what it did.
+
+Every child runs in its own process group and session, with a timeout, RLIMIT_AS/CPU/CORE/FSIZE caps,
+stdin closed, output sent to files (so no pipe can fill and any bytes survive), and a fresh temporary
+working directory that is removed afterwards. The whole group is killed at the end of every run, so
+nothing the child forked outlives it. On a timeout the watchdog first asks for stacks (SIGUSR1 to a
+Python child, gdb for native code), measures how much CPU the child burned, then kills the group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.execution import contain
+from harness.execution import hang as hang_mod
+
+OUTPUT_CAP = 4 << 20  # bytes of stdout/stderr kept (head and tail); RLIMIT_FSIZE caps the files themselves
+FILE_CAP = 64 << 20
+STACKS_END = "CRASHCOURSE_STACKS_END"
+
+_live_lock = threading.Lock()
+_live: dict[subprocess.Popen, contain.RunGroup] = {}
+_workdirs: set[str] = set()
+_stopping = threading.Event()
+
+
+class Interrupted(Exception):
+    """The user pressed Ctrl-C: no new child is started."""
+
+
+@dataclass
+class Limits:
+    timeout_s: float = 10.0
+    memory_mb: int | None = 2048  # RLIMIT_AS; None where a sanitizer or valgrind reserves huge address space
+    cpu_s: int = 60
+    core: bool = False  # allow a core dump (RLIMIT_CORE unlimited) for the gdb lens
+
+
+@dataclass
+class ChildResult:
+    argv: list[str]
+    returncode: int | None
+    signal: str | None
+    core_dumped: bool
+    timed_out: bool
+    stdout: str
+    stderr: str
+    duration_s: float
+    cpu_s: float | None = None  # CPU used by the child when the watchdog stopped it
+    busy: float | None = None  # share of samples, at the timeout, in which some thread was running
+    stacks: str = ""  # stacks captured before a hang was killed
+    stacks_via: str = ""
+    pid: int = 0
+    extra: dict = field(default_factory=dict)
+    hang: str | None = None  # "deadlock" / "livelock" decided by the watch, "fork-bomb" at the cap; None otherwise
+    evidence: str | None = None  # why: which call each thread waits in, or what the window saw
+    decided_by: str | None = None  # "proof", "window", "timeout" (the backstop), "cap"
+    latency_s: float | None = None  # from the child's last output (or its start) to the decision
+
+
+def signal_name(num: int) -> str:
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return f"SIG{num}"
+
+
+@contextlib.contextmanager
+def workdir() -> Iterator[Path]:
+    """A fresh temporary directory for one run; removed afterwards, even on Ctrl-C."""
+    contain.setup()
+    path = tempfile.mkdtemp(prefix=f"{contain.PREFIX}{os.getpid()}-")  # the owner's pid: a dead owner's dirs are swept
+    with _live_lock:
+        _workdirs.add(path)
+    try:
+        yield Path(path)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        with _live_lock:
+            _workdirs.discard(path)
+
+
+def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[[], None]:
+    mem = None if limits.memory_mb is None else limits.memory_mb << 20
+    cpu = int(limits.cpu_s)
+    core = resource.RLIM_INFINITY if limits.core else 0
+
+    def apply() -> None:  # runs in the child between fork and exec: only plain system calls here
+        if mem is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        hard_core = resource.getrlimit(resource.RLIMIT_CORE)[1]
+        resource.setrlimit(resource.RLIMIT_CORE, (min(core, hard_core) if hard_core != resource.RLIM_INFINITY else core, hard_core))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_CAP, FILE_CAP))
+        if group is not None:
+            group.preexec()
+
+    return apply
+
+
+def _read_capped(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            if size <= OUTPUT_CAP:
+                data = f.read()
+            else:
+                head = f.read(OUTPUT_CAP // 2)
+                f.seek(size - OUTPUT_CAP // 2)
+                data = head + b"\n[... %d bytes cut by crashcourse ...]\n" % (size - OUTPUT_CAP) + f.read()
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace").replace("\x00", "\\0")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime, all threads
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _busy_share(pid: int, samples: int = 25, interval: float = 0.008) -> float | None:
+    """How often, over ~0.2 s, at least one thread of pid is running (state R).
+
+    A spinning process is runnable even when the machine is loaded and it gets little CPU;
+    a deadlocked one sleeps (futex, S) in every sample. CPU seconds alone mislead under load.
+    """
+    hits = seen = 0
+    for _ in range(samples):
+        states = []
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError):
+                    with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                        states.append(f.read().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            break
+        if states:
+            seen += 1
+            hits += any(s == "R" for s in states)
+        time.sleep(interval)
+    return hits / seen if seen else None
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def kill_everything() -> None:
+    """Ctrl-C (or SIGTERM, SIGHUP): stop starting children, kill every process of every live run."""
+    _stopping.set()
+    with _live_lock:
+        live = list(_live.items())
+    for proc, group in live:
+        _kill_group(proc)
+        group.kill()
+
+
+POLL_GRACE_S = 0.05  # the first look at a child, then one every POLL_S
+POLL_S = 0.02
+
+
+def _sizes(*paths: Path) -> tuple[int, ...]:
+    out = []
+    for p in paths:
+        try:
+            out.append(p.stat().st_size)
+        except OSError:
+            out.append(-1)
+    return tuple(out)
+
+
+def _last_output(start_wall: float, *paths: Path) -> float:
+    """Wall-clock time of the child's last output (its last sign of life), or its start."""
+    last = start_wall
+    for p in paths:
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            if st.st_size:
+                last = max(last, st.st_mtime_ns / 1e9)
+    return last
+
+
+def run_child(
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    limits: Limits,
+    capture_stacks: Callable[[subprocess.Popen, Path], tuple[str, str]] | None = None,
+    send_signal: dict | None = None,
+    on_idle: Callable[[], None] | None = None,
+) -> ChildResult:
+    """Start argv in its own process group and run group, watch it, and collect what happened.
+
+    The watch: after a short grace, every POLL_S the run's tasks are sampled (harness.execution.hang): a
+    proven deadlock or a livelock window stops the child at once; the timeout is the backstop.
+    on_idle is called (once) when the child sleeps using no CPU, so a scheduler can give its slot away.
+    """
+    out_path, err_path = cwd / ".crashcourse-stdout", cwd / ".crashcourse-stderr"
+    group = contain.RunGroup.create()
+    with _live_lock:
+        if _stopping.is_set():
+            group.close()
+            raise Interrupted()
+        out_f, err_f = open(out_path, "wb"), open(err_path, "wb")
+        preexec = _preexec(limits, group)
+        group.before_start()
+        start, start_wall = time.monotonic(), time.time()
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=group.env(env),
+                stdin=subprocess.DEVNULL,
+                stdout=out_f,
+                stderr=err_f,
+                start_new_session=True,
+                preexec_fn=preexec,
+                close_fds=True,
+            )
+        except BaseException:
+            group.close()
+            raise
+        finally:
+            out_f.close()
+            err_f.close()
+        group.root_pid = proc.pid
+        _live[proc] = group
+    timed_out = False
+    cpu = busy = None
+    stacks, stacks_via = "", ""
+    decided_by = hang = evidence = None
+    latency = None
+    try:
+        deadline = start + limits.timeout_s
+        if send_signal:
+            _deliver_when_ready(proc, send_signal, out_path, err_path, deadline)
+        watch = hang_mod.Watch() if hang_mod.supported() else None
+        idle_told = on_idle is None
+        next_look = time.monotonic() + POLL_GRACE_S
+        while True:
+            now = time.monotonic()
+            try:
+                proc.wait(timeout=max(0.0, min(deadline, next_look) - now))
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if now >= deadline:
+                timed_out, decided_by = True, "timeout"
+                break
+            if _stopping.is_set():
+                break
+            next_look = now + POLL_S
+            if watch is None:
+                continue
+            if group.over_cap():
+                hang, decided_by = "fork-bomb", "cap"
+                _kill_group(proc)  # at once: a bomb's processes share the child's process group
+                break
+            pids = group.pids()
+            verdict = watch.feed(hang_mod.sample(pids, deadline, limits.timeout_s, _sizes(out_path, err_path)))
+            if not idle_told and watch.idle:
+                idle_told = True
+                on_idle()
+            if verdict:
+                timed_out, hang, decided_by = True, verdict, "proof" if verdict == "deadlock" else "window"
+                latency = time.time() - _last_output(start_wall, out_path, err_path)
+                if verdict == "deadlock":
+                    evidence = hang_mod.evidence(watch.decided, proc.pid)
+                    busy = 0.0
+                else:
+                    busy = 1.0
+                    evidence = (f"livelock: running for {hang_mod.LIVELOCK_WINDOW_S:.0f} s with no progress "
+                                "(no output, no read or write, no page fault, no voluntary context switch)")
+                break
+        if timed_out:
+            if decided_by == "timeout":
+                latency = time.time() - _last_output(start_wall, out_path, err_path)
+                busy = _busy_share(proc.pid)
+            cpu = _cpu_seconds(proc.pid)
+            if capture_stacks is not None and not _stopping.is_set():
+                try:
+                    stacks, stacks_via = capture_stacks(proc, cwd)
+                except Exception as exc:  # a failed capture must not lose the observation
+                    stacks, stacks_via = f"(stack capture failed: {exc})", "none"
+        if hang == "fork-bomb":
+            cpu = _cpu_seconds(proc.pid)
+    finally:
+        _kill_group(proc)
+        group.close()
+        proc.wait()
+        with _live_lock:
+            _live.pop(proc, None)
+    duration = time.monotonic() - start
+    rc = proc.returncode
+    sig = signal_name(-rc) if rc is not None and rc < 0 else None
+    if timed_out or hang == "fork-bomb":
+        sig = None  # the SIGKILL is ours, not the bug's
+    core_dumped = False
+    if sig is not None:
+        # Popen hides the core-dump bit; a core file (or the kernel's word) tells us afterwards.
+        core_dumped = find_core(cwd) is not None
+    if hang == "fork-bomb":
+        evidence = f"fork bomb: the run reached its cap of {contain.PIDS_MAX} tasks; every process of it was killed"
+    return ChildResult(
+        argv=argv,
+        returncode=None if (timed_out or hang == "fork-bomb") else rc,
+        signal=sig,
+        core_dumped=core_dumped,
+        timed_out=timed_out,
+        stdout=_read_capped(out_path),
+        stderr=_read_capped(err_path),
+        duration_s=duration,
+        cpu_s=cpu,
+        busy=busy,
+        stacks=stacks,
+        stacks_via=stacks_via,
+        pid=proc.pid,
+        hang=hang,
+        evidence=evidence,
+        decided_by=decided_by,
+        latency_s=latency,
+    )
+
+
+def find_core(cwd: Path) -> Path | None:
+    """The core file a child left in its working directory (core_pattern 'core' or 'core.%p')."""
+    for p in cwd.iterdir():
+        if p.name == "core" or p.name.startswith("core."):
+            return p
+    return None
+
+
+def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadline: float) -> None:
+    """Send spec['signal'] to the child once it printed spec['after_output'] (or after spec['after_s'])."""
+    sig = getattr(signal, spec["signal"])
+    marker = spec.get("after_output")
+    not_before = time.monotonic() + float(spec.get("after_s", 0))
+    while time.monotonic() < deadline and proc.poll() is None:
+        ready = time.monotonic() >= not_before
+        if marker:
+            text = _read_capped(out_path) + _read_capped(err_path)
+            ready = ready and re.search(marker, text) is not None
+        if ready:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, sig)
+            return
+        time.sleep(0.01)
+
+
+def _task_cpu_ns(pid: int) -> int | None:
+    """CPU ns of all pid's threads, or None if it cannot be read or a thread is runnable (it will use more)."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] in ("R", "D"):
+                        return None  # waiting for a CPU under load is not being quiet
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+    except OSError:
+        return None
+    return total
+
+
+def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
+    """Ask a Python child (our bootstrap) for every thread's and task's stack via SIGUSR1."""
+    err = cwd / ".crashcourse-stderr"
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proc.pid, signal.SIGUSR1)
+    # faulthandler's thread dump comes at once; the task dump only when the main thread runs Python
+    # again. Stop waiting at the end marker, or once the thread dump is in and the child is back
+    # asleep (no CPU spent over 30 ms: a main thread stuck in C will never print the tasks).
+    end = time.monotonic() + 2.0
+    last_cpu, quiet = None, 0
+    last_size, same_since = -1, time.monotonic()
+    while time.monotonic() < end:
+        text = _read_capped(err)
+        if STACKS_END in text:
+            break
+        cpu = _task_cpu_ns(proc.pid)
+        quiet = quiet + 1 if cpu is not None and cpu == last_cpu else 0
+        last_cpu = cpu
+        if len(text) != last_size:
+            last_size, same_since = len(text), time.monotonic()
+        dumped = "most recent call first" in text
+        if dumped and (quiet >= 3 or time.monotonic() - same_since > 0.3):  # asleep again, or spinning silently
+            break
+        time.sleep(0.01)
+    return "", "faulthandler+tasks"  # the dump lands in the child's own stderr
+
+
+def gdb_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
+    """Attach gdb to a hung native child and take every thread's backtrace."""
+    gdb = shutil.which("gdb")
+    if not gdb:
+        return "(install gdb to see native stacks of a hang: apt-get install -y gdb)", "none"
+    try:
+        out = subprocess.run(
+            [gdb, "-nx", "-batch", "-iex", "set auto-load python-scripts off", "-iex", "set debuginfod enabled off", "-p", str(proc.pid), "-ex", "thread apply all bt"],
+            capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL, errors="replace",
+        ).stdout  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return "(gdb did not answer within 20 s)", "none"
+    return out, "gdb -p"

@@ -1,0 +1,196 @@
+"""The pipeline for a set of runs: build everything (cached, in parallel), then run, diagnose, compare.
+
+One RunRecord per run is the public, stable output (see README, "The run record").
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from harness.corpus.manifest import RunSpec
+from harness.diagnose import diagnose
+from harness.diagnose.observation import Observation
+from harness.execution import build
+from harness.execution.build import Artifact, BuildError, RuntimeUnavailable
+from harness.execution.run import ChildResult, Interrupted, kill_everything, run_child, workdir
+from harness.lenses import get_lens
+from harness.pipeline.compare import Mismatch, compare
+from harness.pipeline.record import RunRecord
+
+
+def _skip(spec: RunSpec, reason: str, expected: dict | None = None, repeat: int = 0) -> RunRecord:
+    return RunRecord(spec.case.id, spec.variant, spec.lens, spec.profile, False, reason, expected or {}, {}, 0.0, repeat=repeat)
+
+
+Prepared = Artifact | BuildError | RuntimeUnavailable | None
+
+
+def prepare_one(spec: RunSpec) -> Prepared:
+    """Build what one run needs (cached); a failure is returned, to be reported by that run."""
+    if get_lens(spec.lens).unavailable(spec) is not None or spec.case.expectation_for(spec)[0] is None:
+        return None  # the run will be skipped: build nothing for it
+    try:
+        return get_lens(spec.lens).prepare(spec)
+    except (BuildError, RuntimeUnavailable) as err:
+        return err
+
+
+def prepare(specs: list[RunSpec], jobs: int) -> dict[RunSpec, Prepared]:
+    """Build stage for every run at once, in parallel; the cache makes a second pass compile nothing."""
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(zip(specs, pool.map(prepare_one, specs), strict=True))
+
+
+class Slot:
+    """One of the -j CPU slots, held by a run until it ends or its child sleeps (a sleeping hang needs no CPU)."""
+
+    def __init__(self, sem: threading.Semaphore | None):
+        self.sem, self.held, self.lock = sem, False, threading.Lock()
+
+    def __enter__(self):
+        if self.sem is not None:
+            self.sem.acquire()
+            self.held = True
+        return self
+
+    def release(self) -> None:
+        with self.lock:
+            if self.held:
+                self.held = False
+                self.sem.release()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def judge_hang(obs: Observation, result: ChildResult) -> None:
+    """What the watch decided (a proven deadlock, a livelock window, a fork cap) over the generic diagnosis."""
+    if result.hang == "fork-bomb":
+        obs.signal, obs.exit_code, obs.kind, obs.tool = None, None, "fork-bomb", "watchdog"
+        obs.message = result.evidence
+    elif result.timed_out:
+        if result.hang:
+            obs.kind = result.hang
+        if result.evidence:
+            cpu = f"{result.cpu_s:.2f} s" if result.cpu_s is not None else "unknown"
+            obs.message = f"{result.evidence}; CPU used {cpu}"
+    else:
+        return
+    obs.decided_by = result.decided_by
+    obs.latency_s = round(result.latency_s, 3) if result.latency_s is not None else None
+
+
+def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | None = None) -> RunRecord:
+    """Run one case variant under one lens and judge it. Never raises for anything the child does."""
+    case, lens = spec.case, get_lens(spec.lens)
+    exp, why = case.expectation_for(spec)
+    if exp is None:
+        return _skip(spec, why, repeat=repeat)
+    expected = exp.as_dict()
+    reason = lens.unavailable(spec)
+    if reason:
+        return _skip(spec, reason, expected, repeat)
+    if isinstance(artifact, RuntimeUnavailable):
+        return _skip(spec, str(artifact), expected, repeat)
+    if isinstance(artifact, BuildError):
+        obs = Observation(kind="build-error", message=str(artifact), tool="compiler")
+        return RunRecord(case.id, spec.variant, spec.lens, spec.profile, False, False, expected, obs.as_dict(), 0.0,
+                         [Mismatch("build", "a successful build", artifact.log[-2000:])], repeat, "", artifact.log)  # fmt: skip
+    with workdir() as wd, (slot or contextlib.nullcontext()):
+        start = time.monotonic()  # after the wait for a slot: duration_s is the run's own time
+        plan = lens.plan(spec, artifact, wd)
+        stacks = ""
+        if plan.static is not None:
+            obs, stdout, stderr, argv = plan.static, "", plan.static_output, []
+        else:
+            result = run_child(plan.argv, wd, plan.env, plan.limits, plan.capture_stacks, plan.send_signal,
+                               on_idle=slot.release if slot is not None else None)  # fmt: skip
+            obs = diagnose(result)
+            judge_hang(obs, result)
+            extra = lens.refine(spec, plan, result, obs, wd)
+            stdout, argv = result.stdout, plan.argv
+            stderr = result.stderr + (("\n" + extra) if extra else "")
+            stacks = result.stacks
+    duration = time.monotonic() - start
+    obs.build_warnings = build.warnings_of(artifact, case)
+    mismatches = compare(exp, obs, stdout, stderr + ("\n" + stacks if stacks else ""))
+    return RunRecord(case.id, spec.variant, spec.lens, spec.profile, not mismatches, False, expected, obs.as_dict(),
+                     duration, mismatches, repeat, stdout, stderr, argv, stacks)  # fmt: skip
+
+
+def _durations_file():
+    return build.cache_root() / "durations.json"
+
+
+def load_durations() -> dict[str, float]:
+    """Each run's last duration (kept beside the build cache): the longest expected runs start first."""
+    try:
+        return json.loads(_durations_file().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def save_durations(records: list[RunRecord]) -> None:
+    new = {r.id: round(r.duration_s, 3) for r in records if not r.skipped and r.repeat == 0}
+    if not new:
+        return
+    path = _durations_file()
+    with contextlib.suppress(OSError):
+        merged = {**load_durations(), **new}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".durations-{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(merged, indent=0, sort_keys=True))
+        os.replace(tmp, path)
+
+
+def run_all(
+    specs: list[RunSpec],
+    jobs: int = 1,
+    repeat: int = 1,
+    on_built: Callable[[int, int], None] | None = None,
+    on_record: Callable[[RunRecord], None] | None = None,
+) -> list[RunRecord]:
+    """Build, then run every spec `repeat` times with `jobs` children at once. Order of the result is stable.
+
+    Runs start longest first (durations of earlier runs); a run whose child sleeps gives its CPU slot
+    to the next one, so a hang never holds one of the `jobs` slots while it waits.
+    """
+    artifacts = prepare(specs, jobs)
+    if on_built:
+        on_built(build.stats["compiled"], build.stats["cached"])
+    work = [(s, r) for r in range(repeat) for s in specs]
+    known = load_durations()
+
+    def expected(item):
+        s, r = item
+        rid = f"{s.case.id}[{s.variant}-{s.lens}-{s.profile}]"
+        return (-known.get(rid, 1.0), r)  # unknown: assume a slow one
+
+    order = sorted(range(len(work)), key=lambda i: expected(work[i]))
+    records: list[RunRecord | None] = [None] * len(work)
+    sem = threading.Semaphore(max(1, jobs))
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs) * 4) as pool:
+        futures = {pool.submit(execute, work[i][0], artifacts.get(work[i][0]), work[i][1], Slot(sem)): i for i in order}
+        try:
+            for fut in cf.as_completed(futures):
+                try:
+                    rec = fut.result()
+                except Interrupted:
+                    continue
+                records[futures[fut]] = rec
+                if on_record:
+                    on_record(rec)
+        except BaseException:
+            kill_everything()  # Ctrl-C: kill the live children first, so the pool's shutdown is quick
+            for f in futures:
+                f.cancel()
+            raise
+    done = [r for r in records if r is not None]
+    save_durations(done)
+    return done

@@ -1,0 +1,88 @@
+"""The analyzer plug-in API: an Analyzer looks at one case variant and returns a Result of Findings.
+
+Third-party analyzers import these names from `harness.analyzers` (the stable path; see
+docs/analyzer-corpus.md)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.corpus.manifest import Case
+from harness.execution.run import workdir as make_workdir
+
+
+@dataclass
+class Finding:
+    path: str  # as the tool named it: absolute, or relative to the case folder
+    line: int | None = None
+    cwe: list[int] = field(default_factory=list)
+    rule: str = ""
+    message: str = ""
+    related: list[tuple[str, int]] = field(default_factory=list)  # other (path, line) the report names
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"path": self.path, "line": self.line, "cwe": self.cwe, "rule": self.rule, "message": self.message}
+        if self.related:
+            d["related"] = [{"path": p, "line": n} for p, n in self.related]
+        return d
+
+
+@dataclass
+class Result:
+    """What one analyzer said about one case variant."""
+
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""  # the analyzer crashed, timed out or printed garbage: recorded, scoring goes on
+    skipped: str = ""  # not applicable here (a lens the case does not run, a tool missing for a lens)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Analyzer:
+    """Subclass and override `analyze` (and `languages`, `command`); register through the entry point."""
+
+    name = "analyzer"
+    kind = "static"  # static | dynamic
+    description = ""
+    languages: tuple[str, ...] = ("c", "cpp", "lua", "python")
+    command: str | None = None  # the executable it needs on PATH; missing -> exit 2 before scoring
+    timeout_s: float = 120.0
+
+    def missing(self) -> str | None:
+        """Why this analyzer cannot run on this machine (one line), or None."""
+        if self.command and shutil.which(self.command) is None:
+            return f"analyzer '{self.name}' needs the command '{self.command}', which is not installed (see .ci/run)"
+        return None
+
+    def applies(self, case: Case) -> str:
+        """'' when this analyzer looks at this case; else why not (the cell is n/a)."""
+        return "" if case.language in self.languages else f"{self.name} does not analyze {case.language}"
+
+    def analyze(self, case: Case, variant: str, workdir: Path) -> Result:
+        raise NotImplementedError
+
+    def analyze_all(self, units: list[tuple[Case, str]], jobs: int = 1) -> list[Result]:
+        """Every (case, variant) at once; the default runs analyze() one by one, errors recorded."""
+        out = []
+        for case, variant in units:
+            why = self.applies(case)
+            if why:
+                out.append(Result(skipped=why))
+                continue
+            try:
+                with make_workdir() as wd:
+                    out.append(self.analyze(case, variant, wd))
+            except Exception as e:  # an analyzer's crash is its result for this case, not ours
+                out.append(Result(error=f"{type(e).__name__}: {e}".splitlines()[0][:300]))
+        return out
+
+
+def scan_files(case: Case, variant: str) -> list[Path]:
+    """What a static analyzer reads for a variant: its source, the extra build sources, and for the bug
+    variant the helper files its flaw locations name (import-race's eventloop.py)."""
+    files = [case.source(variant)] + [case.path / s for s in case.build.get("sources", [])]
+    if variant == "bug" and case.flaw:
+        files += [case.path / loc.file for loc in case.flaw.locations]
+    return list(dict.fromkeys(p.resolve() for p in files))

@@ -1,0 +1,52 @@
+"""`crashcourse show ID`: the story, the code and the expectations, rendered for a terminal."""
+
+from __future__ import annotations
+
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+
+from harness.corpus.manifest import Case
+from harness.pipeline.record import describe_expected
+from harness.report.terminal import console
+
+LEXERS = {"c": "c", "cpp": "cpp", "lua": "lua", "python": "python"}
+
+
+def show(case: Case) -> None:
+    con = console()
+    con.print(Panel(f"[bold]{case.title}[/bold]\n{case.summary}\n\n"
+                    f"[dim]{case.language} · lenses: {', '.join(case.lenses)} · tags: {', '.join(case.tags)}\n"
+                    f"incident: {case.incident.get('title', '')} <{case.incident.get('url', '')}>[/dim]",
+                    title=case.id))  # fmt: skip
+    readme = case.path / "README.md"
+    if readme.exists():
+        con.print(Markdown(readme.read_text(encoding="utf-8")))
+    for variant in ("bug", "fixed"):
+        src = case.source(variant)
+        bug_lines = {
+            i + 1 for i, line in enumerate(src.read_text(encoding="utf-8").splitlines()) if "BUG:" in line or "FIX:" in line
+        }
+        con.print(Panel(Syntax(src.read_text(encoding="utf-8"), LEXERS[case.language], line_numbers=True,
+                               highlight_lines=bug_lines, theme="ansi_dark"),
+                        title=f"{variant}: {src.name}"))  # fmt: skip
+    t = Table(title="expectations (observed on the machines named)", title_justify="left")
+    for col in ("variant", "lens", "profile", "expected", "when", "note"):
+        t.add_column(col)
+    for e in case.expectations:
+        when = ", ".join(f"{k}={v}" for k, v in e.when.items())
+        t.add_row(e.variant, e.lens, e.profile or "all", describe_expected(e.checks), when, e.note)
+    t.add_row("fixed", "every lens", "all", "clean, unless listed above", "", "the twin")
+    con.print(t)
+    for lens, text in case.explain.items():
+        con.print(f"[bold]{lens}[/bold]: {text}")
+    from harness.pipeline.snapshots import stored
+    from harness.teaching.pictures import pictures_for, render_terminal, views_from_snapshots, why_no_picture
+
+    pics = pictures_for(case, views_from_snapshots(case, stored(case.path)))
+    con.print("[bold]The picture[/bold] (drawn from the blessed snapshots; `crashcourse run --explain` draws it from a fresh run)")
+    why = why_no_picture(case, pics)
+    if why:
+        con.print(why, style="dim")
+    con.print(render_terminal(pics))
