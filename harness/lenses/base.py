@@ -14,9 +14,8 @@ from harness.corpus.catalog import LENS_INFO, LensInfo
 from harness.corpus.manifest import RunSpec
 from harness.diagnose.observation import Observation
 from harness.execution.build import Artifact
+from harness.execution.children import CHILDREN
 from harness.execution.run import ChildResult, Limits, gdb_stacks, python_stacks
-
-CHILDREN = Path(__file__).resolve().parent.parent / "execution" / "children"
 
 # Options that make ASan reports complete and parseable inside a Python child.
 ASAN_OPTIONS = {

@@ -22,6 +22,7 @@ from typing import Any
 from harness.corpus import machine
 from harness.corpus.paths import ROOT
 from harness.execution.build import cache_root
+from harness.execution.children import CHILDREN
 from harness.pipeline.record import RunRecord, describe
 
 MAX_LINES = 400
@@ -34,6 +35,7 @@ def path_for(case_dir: Path, rec: RunRecord, key: str | None = None, language: s
 def _path_rules() -> list[tuple[str, str]]:
     rules = [
         (str(cache_root()), "<cache>"),
+        (str(CHILDREN), "<children>"),  # the scripts the child runs: the same in a clone and an installed package
         (sysconfig.get_paths()["purelib"], "<site-packages>"),
         (sysconfig.get_paths()["stdlib"], "<stdlib>"),
         (str(ROOT), "<root>"),
