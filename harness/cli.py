@@ -184,11 +184,18 @@ def cmd_show(args) -> int:
     return 0
 
 
-def cmd_run(args) -> int:
-    import os
+class _PlainStderr:
+    """A console's print() for machine-readable runs (--json): plain lines on stderr, and no rich to import."""
 
+    is_terminal = False
+
+    def print(self, *objects, **_style) -> None:
+        print(*objects, file=sys.stderr)
+
+
+def cmd_run(args) -> int:
     from harness.pipeline import execute as pipeline
-    from harness.report import terminal as report
+    from harness.pipeline.record import to_json
 
     if args.repeat < 1:
         raise UsageError("crashcourse run: --repeat must be at least 1")
@@ -199,9 +206,13 @@ def cmd_run(args) -> int:
         raise UsageError("crashcourse run: no case matches those filters; 'crashcourse list' shows them all")
     specs = [s for c in cases for s in c.runs(lenses=args.lens, variants=[args.variant] if args.variant else None)]
     jobs = args.jobs or os.cpu_count() or 1
-    err = report.console(stderr=True)
-    out = report.console()
     total = len(specs) * args.repeat
+    if args.json and not args.explain:  # for programs: no rich (it is a third of a one-run command's start-up)
+        err, out, report = _PlainStderr(), None, None
+    else:
+        from harness.report import terminal as report
+
+        err, out = report.console(stderr=True), report.console()
 
     if args.natural:
         from harness.pipeline import natural
@@ -234,7 +245,7 @@ def cmd_run(args) -> int:
         return _natural_report(records, cases, args, out, err)
     drifted = _snapshots(records, cases, args.bless, err)
     if args.json:
-        print(report.to_json(records, args.output))
+        print(to_json(records, args.output))
     else:
         out.print(report.table(records, title=f"crashcourse · {len(cases)} cases · {len(records)} runs"))
         for line in report.failures(records):
@@ -248,11 +259,11 @@ def _natural_report(records, cases, args, out, err) -> int:
     """Natural mode: hit rates and runs-to-first-failure; informational, so exit 0."""
     from harness.corpus import machine
     from harness.pipeline import natural
-    from harness.report import terminal as report
+    from harness.pipeline.record import to_json
 
     con = err if args.json else out
     if args.json:
-        print(report.to_json(records, args.output))
+        print(to_json(records, args.output))
     for line in natural.report_lines(records):
         con.print(line, markup=False, highlight=False)
     if args.bless:

@@ -1,9 +1,11 @@
 """The case site: harness/teaching/site.py's rendering (unit tests), and the built site in headless Chromium.
 
-The browser tests build the site with `mkdocs build --strict` into a temp dir, serve it on 127.0.0.1
-and load pages in Chromium (`--dump-dom`, `--screenshot`). Screenshots go to $CRASHCOURSE_ARTIFACTS
-(or a temp dir); their paths are printed. Without mkdocs (pip install -e '.[docs]') or Chromium
-(apt-get install -y chromium) those tests are skipped, saying which.
+The browser tests build each site once per session with `mkdocs build --strict` (shared by the xdist
+workers), serve it on 127.0.0.1 and load its pages in one headless Chromium, driven through its
+ChromeDriver by selenium. Screenshots go to $CRASHCOURSE_ARTIFACTS
+(or a temp dir); their paths are printed. Without mkdocs (pip install -e '.[docs]'), selenium
+(pip install -e '.[test]') or Chromium (apt-get install -y chromium chromium-driver) those tests are
+skipped, saying which.
 
 They run against tests/fixtures/site/cases (three small cases with real, blessed snapshots); the test
 for the corpus page `luajit-ffi-copy-off-by-one` is skipped until that case's ASan snapshot is blessed
@@ -203,11 +205,16 @@ def _need_docs_tools():
         pytest.skip(f"site build needs {', '.join(missing)}: pip install -e '.[docs]'")
 
 
-def _need_chromium() -> str:
+def _need_browser() -> tuple[str, str]:
     exe = _chromium()
     if not exe:
-        pytest.skip("browser test needs Chromium: apt-get update && apt-get install -y chromium")
-    return exe
+        pytest.skip("browser test needs Chromium: apt-get update && apt-get install -y chromium chromium-driver")
+    driver = shutil.which("chromedriver")
+    if not driver:
+        pytest.skip("browser test needs ChromeDriver (Chromium's own): apt-get install -y chromium-driver")
+    if importlib.util.find_spec("selenium") is None:
+        pytest.skip("browser test needs selenium: pip install -e '.[test]'")
+    return exe, driver
 
 
 def build_site(cases_dir: Path, out: Path) -> None:
@@ -217,6 +224,23 @@ def build_site(cases_dir: Path, out: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert r.returncode == 0, f"mkdocs build --strict failed:\n{r.stdout}\n{r.stderr}"
+
+
+def shared_site(tmp_path_factory, name: str, cases_dir: Path) -> Path:
+    """The site of `cases_dir`, built once per test session: the first xdist worker to ask builds it under
+    a file lock in the session's shared temp dir, the others wait and reuse it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # popen-gwN's parent: the session's
+    out = shared / f"site-{name}"
+    with open(shared / f"site-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / ".built").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            build_site(cases_dir, out)
+            (out / ".built").write_text("ok")
+    return out
 
 
 class _Server:
@@ -238,32 +262,43 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class Browser:
-    def __init__(self, exe: str, shots: Path):
-        self.exe, self.shots = exe, shots
+    """One headless Chromium for every page check (through its own ChromeDriver; no download)."""
 
-    def _run(self, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-        with tempfile.TemporaryDirectory(prefix="cc-chromium-") as profile:
-            argv = [
-                self.exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", f"--user-data-dir={profile}", *args,
-            ]  # fmt: skip
-            return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    def __init__(self, exe: str, driver: str, shots: Path, profile: Path):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = exe
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--hide-scrollbars", f"--user-data-dir={profile}"):  # fmt: skip
+            opts.add_argument(arg)
+        self.driver = webdriver.Chrome(options=opts, service=Service(driver))
+        self.driver.set_page_load_timeout(60)
+        self.shots = shots
 
     def dom(self, url: str) -> str:
-        r = self._run("--virtual-time-budget=5000", "--dump-dom", url)
-        assert r.stdout.strip(), f"chromium printed no DOM for {url}: {r.stderr[-2000:]}"
-        return r.stdout
+        """The document after its scripts ran (what `chromium --dump-dom` printed)."""
+        self.driver.get(url)
+        dom = self.driver.execute_script("return document.documentElement.outerHTML")
+        assert dom and dom.strip(), f"chromium gave no DOM for {url}"
+        return dom
 
     def screenshot(self, url: str, name: str, height: int = 2000) -> Path:
         path = self.shots / name
-        self._run(f"--screenshot={path}", f"--window-size=1280,{height}", "--virtual-time-budget=5000", url)
+        self.driver.set_window_size(1280, height)
+        self.driver.get(url)
+        self.driver.save_screenshot(str(path))
         assert path.is_file() and path.stat().st_size > 10_000, f"no screenshot of {url}"
         print(f"screenshot: {path}")
         return path
 
+    def close(self):
+        self.driver.quit()
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope="session")
 def shots_dir(tmp_path_factory) -> Path:
     base = os.environ.get("CRASHCOURSE_ARTIFACTS")
     d = Path(base) / "site-screenshots" if base else tmp_path_factory.mktemp("site-screenshots")
@@ -271,19 +306,25 @@ def shots_dir(tmp_path_factory) -> Path:
     return d
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory):
     _need_docs_tools()
-    out = tmp_path_factory.mktemp("site")
-    build_site(SITE_CASES, out)
+    out = shared_site(tmp_path_factory, "fixtures", SITE_CASES)
     server = _Server(out)
     yield out, server.url
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser(shots_dir):
-    return Browser(_need_chromium(), shots_dir)
+@pytest.fixture(scope="session")
+def browser(shots_dir, tmp_path_factory):
+    exe, driver = _need_browser()
+    b = Browser(exe, driver, shots_dir, tmp_path_factory.mktemp("chromium-profile"))
+    yield b
+    b.close()
+
+
+# Every test that loads a page runs in one xdist group: one worker, one browser for all of them.
+browser_group = pytest.mark.xdist_group("browser")
 
 
 def _text(dom: str) -> str:
@@ -301,6 +342,7 @@ def test_search_index_holds_case_text(fixture_site):
     assert any(d["location"].startswith("writing-a-case/") for d in index["docs"])
 
 
+@browser_group
 def test_index_page_has_the_case_table(fixture_site, browser):
     _, url = fixture_site
     dom = browser.dom(url)
@@ -313,6 +355,7 @@ def test_index_page_has_the_case_table(fixture_site, browser):
     browser.screenshot(url, "index.png")
 
 
+@browser_group
 def test_case_page_shows_captured_asan_output(fixture_site, browser):
     out, url = fixture_site
     page = url + "cases/fx-heap-overflow/"
@@ -332,9 +375,9 @@ def test_case_page_shows_captured_asan_output(fixture_site, browser):
     browser.screenshot(page + "nojs.html", "fx-heap-overflow-nojs.png", height=5000)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corpus_site(tmp_path_factory):
-    """The real corpus's site, built once for the tests that look at its pages."""
+    """The real corpus's site, built once per session for the tests that look at its pages."""
     _need_docs_tools()
     from harness.errors import ManifestError
 
@@ -342,13 +385,13 @@ def corpus_site(tmp_path_factory):
         load_all(ROOT / "cases")
     except ManifestError as err:
         pytest.skip(f"the corpus does not load yet: {err}")
-    out = tmp_path_factory.mktemp("corpus-site")
-    build_site(ROOT / "cases", out)
+    out = shared_site(tmp_path_factory, "corpus", ROOT / "cases")
     server = _Server(out)
     yield out, server.url
     server.close()
 
 
+@browser_group
 def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
     from harness.pipeline.snapshots import stored
 
@@ -363,6 +406,7 @@ def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
     browser.screenshot(url, "corpus-index.png")
 
 
+@browser_group
 def test_index_filter_keeps_matching_rows_and_hides_empty_groups(browser, corpus_site):
     """`?q=` pre-fills the home page's filter: only matching rows stay, and a group left empty is hidden."""
     _, url = corpus_site
@@ -389,6 +433,7 @@ PICTURE_PAGES = [
 ]
 
 
+@browser_group
 @pytest.mark.parametrize("kind,case_id,words", PICTURE_PAGES, ids=[k for k, _, _ in PICTURE_PAGES])
 def test_corpus_page_draws_its_picture(browser, corpus_site, kind, case_id, words):
     _, url = corpus_site

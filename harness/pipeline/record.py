@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,3 +95,8 @@ def describe_expected(exp: dict) -> str:
     if not bits:
         bits.append("clean" if exp.get("kind") == "none" or exp.get("signal") == "none" else "exit " + str(exp.get("exit_code")))
     return " · ".join(bits)
+
+
+def to_json(records: list[RunRecord], with_output: bool = False) -> str:
+    """`crashcourse run --json`: one array, one object per run (the public shape)."""
+    return json.dumps([r.as_json(with_output) for r in records], indent=2, ensure_ascii=False)

@@ -5,7 +5,6 @@ Colour follows the terminal: NO_COLOR or a non-terminal stdout gives plain text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from rich import box
@@ -14,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from harness.pipeline.record import RunRecord, describe, describe_expected
+from harness.pipeline.record import RunRecord, describe, describe_expected, to_json  # noqa: F401 (to_json: the JSON form, beside the table)
 
 ICON_OK, ICON_FAIL, ICON_SKIP = "✔", "✘", "–"
 
@@ -93,7 +92,3 @@ def summary_line(records: list[RunRecord]) -> str:
     failed = sum(1 for r in records if not r.ok and not r.skipped)
     skipped = sum(1 for r in records if r.skipped)
     return f"{ok} passed, {failed} failed, {skipped} skipped"
-
-
-def to_json(records: list[RunRecord], with_output: bool = False) -> str:
-    return json.dumps([r.as_json(with_output) for r in records], indent=2, ensure_ascii=False)
