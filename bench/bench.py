@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -52,9 +53,24 @@ def corpus_round(args: list[str]) -> tuple[float, list[dict]]:
     return wall, json.loads(proc.stdout)
 
 
+def import_times(args: list[str]) -> dict:
+    """What a command's start-up imports cost (`python -X importtime`): the top 10 by cumulative time,
+    and the sum of the harness's top-level imports (the CLI, and what it imports lazily)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "harness", *args], cwd=ROOT,
+                          capture_output=True, text=True, env=HARNESS_ENV)  # fmt: skip
+    rows = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)", line)
+        if m:
+            rows.append((int(m.group(2)), len(m.group(3)), m.group(4)))
+    top = sorted(((us, name) for us, _depth, name in rows), reverse=True)[:10]
+    total = sum(us for us, depth, name in rows if depth == 0 and name.startswith("harness"))  # each top-level harness import
+    return {"top": top, "total_us": total, "count": len(rows)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3, help="corpus rounds (0: only the one-run figures)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--top", type=int, default=12, help="how many of the slowest runs to list")
@@ -78,7 +94,14 @@ def main() -> int:
         overheads_one.append(wall - records[0]["duration_s"])
     one_med = statistics.median(overheads_one)
     print(f"one run: `crashcourse run {' '.join(one)}` beyond its run       median {one_med * 1000:7.1f} ms over {opts.one}")
+    imports = import_times(["run", "--json", *one])
+    print(f"  its imports (-X importtime, cumulative, top 10 of {imports['count']}; all harness imports: "
+          f"{imports['total_us'] / 1000:.1f} ms):")
+    for us, name in imports["top"]:
+        print(f"    {us / 1000:7.1f} ms  {name}")
 
+    if opts.rounds < 1:  # --rounds 0: only the one-run figures
+        return 0
     corpus_round([*opts.filters, "-j", str(opts.jobs)])  # warm the build cache; not timed
     walls, per_run = [], {}
     for i in range(opts.rounds):
@@ -123,6 +146,7 @@ def main() -> int:
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"floor_s": bare, "asan_floor_s": asan_floor, "one_run_overhead_s": one_med, "walls_s": walls,
+                       "one_run_imports_s": imports["total_us"] / 1e6,
                        "wall_median_s": wall_med, "hangs": hangs,
                        "runs": [{"id": k, "lens": lens, "median_s": m, "overhead_s": o} for k, lens, m, o in rows]}, f, indent=2)  # fmt: skip
     return 0
