@@ -141,3 +141,13 @@ def test_picture_hints_are_words_never_coordinates(case_dir):
     with pytest.raises(ManifestError) as info:
         load_case(case_dir)
     assert info.value.field == "picture.x"
+
+
+def test_when_can_name_the_luajit_build(monkeypatch):
+    """`when = { luajit = ... }`: the LuaJIT inside lupa, matched by version prefix (Lua snapshot keys carry it)."""
+    monkeypatch.setattr(machine, "luajit_fact", lambda: "luajit-2.1-1774896198")
+    assert "luajit" in machine.FACT_NAMES
+    assert machine.matches({"luajit": "luajit-2.1"}) and machine.matches({"luajit": "luajit"})
+    assert machine.matches({"luajit": "luajit-2.1-1774896198"})
+    assert not machine.matches({"luajit": "luajit-2.0"}) and not machine.matches({"luajit": "luajit-2.1-1"})
+    assert machine.matches({"luajit": "re:luajit-2\\.1-17\\d+"})

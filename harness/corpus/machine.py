@@ -63,8 +63,25 @@ def libc() -> str:
     return (name or "unknown").replace("glibc", "glibc") + (f"-{version}" if version else "")
 
 
+# The facts a `when = {...}` condition may name (docs/writing-a-case.md, "Machine keys and when").
+FACT_NAMES = ("arch", "os", "compiler", "libc", "python", "luajit")
+
+
 def facts() -> dict[str, str]:
-    return dict(_facts(c_compiler()))
+    """Every fact of this machine (the LuaJIT one imports lupa: ask `fact(name)` for one)."""
+    return {**_facts(c_compiler()), "luajit": luajit_fact()}
+
+
+def fact(name: str) -> str:
+    return luajit_fact() if name == "luajit" else _facts(c_compiler()).get(name, "")
+
+
+@functools.cache
+def luajit_fact() -> str:
+    """'luajit-2.1-1774896198': the LuaJIT inside lupa that runs the Lua cases (version, then build), so
+    `when = { luajit = "luajit-2.1" }` matches every 2.1 build; 'luajit-unknown' without lupa."""
+    m = re.match(r"luajit(\d+\.\d+)\.(\w+)$", luajit_build())
+    return f"luajit-{m.group(1)}-{m.group(2)}" if m else "luajit-unknown"
 
 
 @functools.cache
@@ -84,9 +101,8 @@ def matches(when: dict[str, str]) -> bool:
     A value matches the fact exactly, or as a prefix up to a '-' ("glibc" matches "glibc-2.36"),
     or as a regular expression when written "re:...".
     """
-    here = facts()
     for key, want in when.items():
-        have = here.get(key, "")
+        have = fact(key)
         if want.startswith("re:"):
             if not re.fullmatch(want[3:], have):
                 return False
@@ -111,7 +127,7 @@ def core_pattern() -> str:
 def machine_key(language: str | None = None) -> str:
     """arch-libc-compiler, plus what a language's output depends on: the Python minor version for
     Python cases (standard-library line numbers), the LuaJIT build for Lua cases (lupa's)."""
-    f = facts()
+    f = _facts(c_compiler())
     libc = f["libc"].replace("glibc-", "glibc")
     key = f"{f['arch']}-{libc}-{f['compiler']}"
     if language == "python":

@@ -403,8 +403,8 @@ def _parse_expectation(e: Any, i: int, case: Case, path: Path) -> Expectation:
         raise ManifestError(path, p + "profile", f"'{profile}' is not a profile lens '{lens}' runs here ({', '.join(case.profiles_for(lens))})")
     when = _opt(e, "when", dict, {}, path, p)
     for k, v in when.items():
-        if k not in machine.facts():
-            raise ManifestError(path, f"{p}when.{k}", f"is not a machine fact (known: {', '.join(machine.facts())})")
+        if k not in machine.FACT_NAMES:
+            raise ManifestError(path, f"{p}when.{k}", f"is not a machine fact (known: {', '.join(machine.FACT_NAMES)})")
         if not isinstance(v, str):
             raise ManifestError(path, f"{p}when.{k}", "must be a string")
     checks: dict[str, Any] = {}

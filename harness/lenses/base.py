@@ -155,14 +155,14 @@ def asan_runtime() -> str | None:
     gcc's libasan.so, or clang's libclang_rt.asan-<arch>.so (modules are built with -shared-libasan)."""
     cc = machine.c_compiler()
     if machine.is_clang(cc):
-        return runtime_file(cc, f"libclang_rt.asan-{machine.facts()['arch']}.so")
+        return runtime_file(cc, f"libclang_rt.asan-{machine.fact('arch')}.so")
     return runtime_file(cc, "libasan.so")
 
 
 def sanitizer_runtime(cc: str, san: str) -> str | None:
     """The runtime a sanitizer build links (gcc: lib<san>.so; clang: its static libclang_rt), or None."""
     if machine.is_clang(cc):
-        arch = machine.facts()["arch"]
+        arch = machine.fact("arch")
         name = {"ubsan": "ubsan_standalone", "lsan": "lsan", "msan": "msan", "tsan": "tsan", "asan": "asan"}[san]
         return runtime_file(cc, f"libclang_rt.{name}-{arch}.a")
     return runtime_file(cc, f"lib{san}.so")

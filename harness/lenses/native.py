@@ -314,6 +314,6 @@ class TsanLens(SanitizerLens):
         plan = super().plan(spec, artifact, workdir)
         # TSan needs a fixed memory layout: with high mmap randomisation it fails to start; setarch -R helps.
         if shutil.which("setarch"):
-            plan.argv = ["setarch", machine.facts()["arch"], "-R", *plan.argv]
+            plan.argv = ["setarch", machine.fact("arch"), "-R", *plan.argv]
         return plan
 
