@@ -42,9 +42,14 @@ def _path_rules() -> list[tuple[str, str]]:
         (str(ROOT), "<root>"),
         (sys.prefix, "<python>"),
         (sys.base_prefix, "<python>"),  # a venv's interpreter lives in its base installation
+        (os.path.realpath(sys.executable), "<python>/bin/python"),  # a distribution's /usr/bin/python3.11
+        (sys.executable, "<python>/bin/python"),
         (os.path.expanduser("~"), "~"),
     ]
-    return sorted(((a, b) for a, b in rules if a and a != "/"), key=lambda r: -len(r[0]))
+    # A distribution's Python has its prefix at /usr: replacing that would rename every system path
+    # (valgrind's /usr/libexec, gdb's /usr/lib/debug), so a system prefix is never a rule.
+    system = {"/", "/usr", "/usr/local", "/opt"}
+    return sorted(((a, b) for a, b in rules if a and a.rstrip("/") not in system and a != "/"), key=lambda r: -len(r[0]))
 
 
 @functools.cache
