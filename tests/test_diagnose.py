@@ -150,6 +150,12 @@ SHAPES = {
     ) + "\n",
     "surrounded": lambda t: "make[2]: Entering directory '/build'\nrunning tests...\n" + t + "make[2]: *** [Makefile:12: check] Error 134\n",
     "runner+timestamp+quote": _lines(lambda ln: f"> 2026-11-23 13:31:05,120 714: {ln}"),
+    # a CI log viewer's line numbers, as copied: GitHub Actions ('  1234 2026-...Z '), a '|' gutter, a tab
+    "log-viewer-numbers": lambda t: "".join(f"{i + 1234:>6} 2026-11-23T13:31:05.1234567Z {ln}\n" for i, ln in enumerate(t.splitlines())),
+    "pipe-gutter": lambda t: "".join(f"{i + 12:>4} | {ln}\n" for i, ln in enumerate(t.splitlines())),
+    "tab-gutter": lambda t: "".join(f"{i + 1}\t{ln}\n" for i, ln in enumerate(t.splitlines())),
+    # the raw Markdown of a post whose author escaped (or whose converter escaped) the punctuation
+    "markdown-escaped": _lines(lambda ln: "".join("\\" + c if c in "*_[]<>#`" else c for c in ln)),
 }
 
 
@@ -264,3 +270,170 @@ def test_every_blessed_snapshot_reads_as_its_run_observed_it():
             wrong.append(f"{snap.relative_to(root)}: observed {m.group(1)}, read {kinds}")
     assert checked >= 50
     assert not wrong, "\n".join(wrong)
+
+
+# ---- real reports, as posted in public issue threads (tests/fixtures/reports) ------------------------
+
+def _real_reports():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent / "fixtures" / "reports"
+    index = tomllib.loads((root / "index.toml").read_text(encoding="utf-8"))["report"]
+    return root, index
+
+
+REAL_ROOT, REAL_REPORTS = _real_reports()
+
+
+def _reads_right(entry: dict) -> tuple[bool, str]:
+    """(whether diagnose reads the report as its index entry says, what it read)."""
+    obs = diagnose_text((REAL_ROOT / entry["file"]).read_text(encoding="utf-8"))
+    got = {"kind": obs.kind, "signal": obs.signal, "tool": obs.tool, "access": obs.access, "frames": obs.frames}
+    want_recognised = entry.get("recognised", True)
+    ok = (
+        bool(obs.kind or obs.signal) == want_recognised
+        and obs.kind == entry.get("kind")
+        and obs.signal == entry.get("signal")
+        and obs.tool == entry.get("tool")
+        and obs.access == entry.get("access", obs.access)
+        and obs.frames[: len(entry.get("frames", []))] == entry.get("frames", [])
+    )
+    return ok, str(got)
+
+
+@pytest.mark.parametrize("entry", REAL_REPORTS, ids=[e["file"] for e in REAL_REPORTS])
+def test_real_report_reads_right(entry):
+    ok, got = _reads_right(entry)
+    assert ok, f"{entry['file']} ({entry['source']}): read {got}"
+
+
+def test_real_reports_per_format(capsys):
+    """The table of recognised-and-kind-correct reports per format (printed: quote it)."""
+    formats: dict[str, list[bool]] = {}
+    for entry in REAL_REPORTS:
+        formats.setdefault(entry["file"].split("/")[0], []).append(_reads_right(entry)[0])
+    table = "\n".join(f"  {fmt:24} {sum(oks)}/{len(oks)}" for fmt, oks in sorted(formats.items()))
+    with capsys.disabled():
+        print("\nreal reports, recognised and kind-correct, per format:\n" + table)
+    assert all(all(oks) for oks in formats.values()), table
+    assert all(len(oks) >= 3 for oks in formats.values()), table
+
+
+def test_real_reports_are_indexed_and_sourced():
+    """Every file is in index.toml with its thread, and in the README's table with the same link."""
+    files = sorted(str(p.relative_to(REAL_ROOT)) for p in REAL_ROOT.glob("*/*.txt"))
+    assert files == sorted(e["file"] for e in REAL_REPORTS)
+    readme = (REAL_ROOT / "README.md").read_text(encoding="utf-8")
+    for e in REAL_REPORTS:
+        assert e["source"].startswith("https://github.com/"), e["file"]
+        row = next((ln for ln in readme.splitlines() if f"`{e['file']}`" in ln), "")
+        assert e["source"] in row, e["file"]
+
+
+def test_cli_a_bare_backtrace_is_not_a_diagnosis(tmp_path, capsys):
+    """A gdb bt without the line saying how the program stopped: exit 1, never 'None'."""
+    p = tmp_path / "bt.txt"
+    p.write_text((REAL_ROOT / "gdb-bt-without-signal/realm-core-1005.txt").read_text(encoding="utf-8"))
+    assert main(["diagnose", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert "nothing in the text says how the program stopped" in out and "pthread_join" in out
+    assert main(["diagnose", str(p), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["observed"]["kind"], data["observed"]["signal"], data["cases"]) == (None, None, [])
+    p.write_text("#0  foo (n=1) at a.c:3\n#1  0x0000555555555189 in main () at a.c:9\n")
+    assert main(["diagnose", str(p)]) == 1
+    assert "None" not in capsys.readouterr().out
+
+
+def test_cli_fatal_python_error_names_the_cases_that_end_in_its_signal(tmp_path, capsys):
+    p = tmp_path / "abort.txt"
+    p.write_text((REAL_ROOT / "fatal-python-error/parsl-2396.txt").read_text(encoding="utf-8"))
+    assert main(["diagnose", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("SIGABRT") and "None" not in out and "no case in the corpus shows SIGABRT yet" not in out
+    assert "see case double-free " in out and "see case stack-smash " in out
+    assert main(["diagnose", str(p), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["matched_by"] == "signal-any-kind" and len(data["cases"]) >= 10
+    p.write_text("Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007f (most recent call first):\n"
+                 '  File "/x/run.py", line 3 in crash\n')  # fmt: skip
+    assert main(["diagnose", str(p), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["observed"]["signal"] == "SIGSEGV" and data["matched_by"] == "signal" and data["cases"]
+
+
+def test_cli_a_hang_names_the_deadlock_cases(tmp_path, capsys):
+    """faulthandler's dump of every thread (the corpus's own abba-lock-order output, as its run prints it)."""
+    dump = (
+        "Thread 0x00007f325afc86c0 (most recent call first):\n"
+        '  File "/w/cases/abba-lock-order/repro.py", line 52 in validate_bank\n'
+        '  File "/w/cases/abba-lock-order/repro.py", line 70 in audits\n'
+        '  File "/usr/lib/python3.11/threading.py", line 982 in run\n\n'
+        "Thread 0x00007f325b7c96c0 (most recent call first):\n"
+        '  File "/w/cases/abba-lock-order/repro.py", line 44 in do_transfer\n'
+        '  File "/w/cases/abba-lock-order/repro.py", line 64 in transfers\n\n'
+        "Current thread 0x00007f325c46cb80 (most recent call first):\n"
+        '  File "/usr/lib/python3.11/threading.py", line 1139 in _wait_for_tstate_lock\n'
+        '  File "/usr/lib/python3.11/threading.py", line 1119 in join\n'
+        '  File "/w/cases/abba-lock-order/repro.py", line 81 in <module>\n'
+    )
+    p = tmp_path / "hang.txt"
+    p.write_text(SHAPES["fenced-indented"](dump))
+    assert main(["diagnose", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("deadlock  [Python]")
+    assert "waiting: validate_bank | do_transfer | _wait_for_tstate_lock" in out
+    assert "validate_bank (repro.py:52)" in out and "do_transfer (repro.py:44)" in out
+    assert "see case abba-lock-order " in out and "see case executor-self-wait " in out
+
+
+def test_valgrind_with_line_numbers():
+    body = ["==123== Invalid read of size 4", "==123==    at 0x10916E: cc_main (repro.c:12)", "==123==    by 0x109189: main (main.c:16)"]
+    for gutter in ("{n}: ", "  {n} | ", "{n} ", "{n}\t"):
+        text = "".join(gutter.format(n=1234 + i) + ln + "\n" for i, ln in enumerate(body))
+        obs = diagnose_text(text)
+        assert (obs.kind, obs.access, obs.size, obs.frames) == ("invalid-read", "READ", 4, ["cc_main", "main"]), gutter
+
+
+def test_numbers_that_are_not_a_gutter_stay():
+    """'64 bytes in 1 blocks': a count, not a line number (its neighbours do not count on from it)."""
+    text = "64 bytes in 1 blocks are definitely lost in loss record 1 of 2\n   at 0x4C2AB80: malloc (vg_replace_malloc.c:299)\n"
+    assert clean(text).splitlines()[0].startswith("64 bytes")
+    assert diagnose_text(text).kind == "definite-leak"
+
+
+def test_huge_adversarial_input_stays_linear():
+    """Lines built to make a backtracking pattern go quadratic: each parses in time linear in its length."""
+    import time
+
+    def lines(n: int) -> list[str]:
+        return [
+            "*** Error in `x': " + "malloc.c:1: Assertion " * (n // 22),
+            "x: " + "malloc.c:1: Assertion " * (n // 22),
+            "a: Assertion `" * (n // 14),
+            "*** glibc detected *** " + "a: " * (n // 3),
+            "x" * 190 + "*" * n,
+            "==1" * (n // 3),
+            "  a" + "(" * n + ")",
+            "      x" + ":1" * (n // 2),
+            "Previous write at 0x1 by goroutine " * (n // 35),
+            "\\*" * (n // 2),
+            "~" * n + "x",
+            "/lib(" + "a" * n + "[0x1]",
+            "#0 raise (" + "sig=" * (n // 4) + ")",
+        ]
+
+    def cost(n: int) -> float:
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            for line in lines(n):
+                diagnose_text("\n".join([line] * 10))
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    short, long = cost(1000), cost(4000)
+    assert long < 30, f"{long:.1f} s for 130 lines of 4000 characters"
+    assert long / max(short, 1e-3) < 12, f"1000 chars: {short:.2f} s, 4000 chars: {long:.2f} s"

@@ -168,7 +168,11 @@ def test_strip_params():
 
 FRAGMENTS = st.sampled_from(
     [ASAN_HBO, ASAN_DF, ASAN_SEGV, TSAN, VALGRIND, VALGRIND_FPE, PY_TB, GDB_BT, GCC, "#0 ", "==1==ERROR: AddressSanitizer: ",
-     "WARNING: ThreadSanitizer: ", "Traceback (most recent call last):\n", "==1== Invalid read of size ", "\x00", "\n"]
+     "WARNING: ThreadSanitizer: ", "Traceback (most recent call last):\n", "==1== Invalid read of size ", "\x00", "\n",
+     "WARNING: DATA RACE\n", "Read at 0x1 by goroutine 7:\n", "  main.f()\n      /x.go:3 +0x1\n", "Previous write by goroutine 6:\n",
+     "Thread 0x1 (most recent call first):\n", 'File "x", line 1 in f\n', "Timeout (0:00:01)!\n", "+++ Timeout +++\n",
+     "~~~ Stack of T (1) ~~~\n", "*** Error in `x': ", "======= Backtrace: =========\n", "x(f+0x1)[0x2]\n", "**\\* ", "12 | ",
+     " 1234 ", "raise (sig=6)"]
 )  # fmt: skip
 TEXT = st.lists(st.one_of(st.text(), FRAGMENTS, FRAGMENTS.map(lambda s: s[: len(s) // 2])), max_size=8).map("".join)
 
@@ -508,3 +512,111 @@ def test_gdb_session():
     assert (r.tool, r.kind, r.signal) == ("gdb", None, "SIGSEGV")
     assert r.frames[:2] == ["__pthread_kill_implementation", "__GI_raise"]
     assert gdb.parse("nothing to see\n") is None
+
+
+# ---- Go's race detector, old glibc, hangs, bare backtraces, prefixed valgrind (issue 15) ---------------
+
+GO_RACE = """\
+==================
+WARNING: DATA RACE
+Read at 0x00c0000a4500 by goroutine 7:
+  github.com/acme/svc/cache.(*Store).Get()
+      /src/cache/store.go:41 +0x3c
+  main.main.func1()
+      /src/main.go:12 +0x44
+
+Previous write at 0x00c0000a4500 by goroutine 6:
+  github.com/acme/svc/cache.(*Store).Put()
+      /src/cache/store.go:30 +0x5d
+
+Goroutine 7 (running) created at:
+  main.main()
+      /src/main.go:10 +0x7a
+==================
+"""
+
+
+def test_go_race_detector():
+    r = tsan.parse(GO_RACE)
+    assert (r.tool, r.kind, r.access, r.size) == ("tsan", "data-race", "READ", None)
+    assert r.frames == ["cache.(*Store).Get", "main.main.func1"]
+    assert "Read at 0x00c0000a4500 by goroutine 7" in r.message
+    old = "WARNING: DATA RACE\nWrite by main goroutine:\n  main.main()\n      /x/m.go:9 +0x1\n"
+    assert (tsan.parse(old).access, tsan.parse(old).frames) == ("WRITE", ["main.main"])
+    excerpt = GO_RACE.split("WARNING: DATA RACE\n", 1)[1]  # no banner: the access and Previous access lines say it
+    assert tsan.parse(excerpt).kind == "data-race"
+    assert tsan.parse("Read at 0x1 by goroutine 7:\n  f()\n      /x.go:1 +0x1\n") is None  # one access is not a race
+
+
+def test_glibc_before_2_26():
+    r = glibc.parse("*** Error in `./srv': double free or corruption (fasttop): 0x0000000001c3a010 ***\n"
+                    "======= Backtrace: =========\n/lib/libc.so.6(+0x777e5)[0x7f1]\n./srv(handle+0x1d)[0x40a]\n./srv[0x40b]\n"
+                    "======= Memory map: ========\n")  # fmt: skip
+    assert (r.kind, r.signal, r.frames) == ("double-free", "SIGABRT", ["??", "handle", "??"])
+    r = glibc.parse("*** glibc detected *** ./a.out: munmap_chunk(): invalid pointer: 0x00000000006b2010 ***\n")
+    assert r.kind == "munmap-chunk-invalid-pointer"
+    assert glibc.parse("*** Error in `python': corrupted size vs. prev_size: 0x48baf540 ***\n").kind == "corrupted-size-vs-prev-size"
+    assert glibc.parse("*** stack smashing detected ***: ./prog terminated\n").kind == "stack-smashing"
+    assert glibc.parse("5215 packets captured*** stack smashing detected ***: ./pcf terminated\n").kind == "stack-smashing"
+    assert glibc.parse("*_* stack smashing detected _**: x terminated\n").kind == "stack-smashing"  # a converter's stars
+    assert glibc.parse("the docs say stack smashing detected means ...\n") is None
+
+
+def test_markdown_escapes_are_undone():
+    from harness.diagnose import diagnose_text
+
+    obs = diagnose_text("**\\* stack smashing detected ***: su terminated\n======= Backtrace: =========\n"
+                        "/usr/lib/libc.so.6(\\_\\_fortify\\_fail+0x37)[0x7fa2]\n")  # fmt: skip
+    assert (obs.kind, obs.frames) == ("stack-smashing", ["__fortify_fail"])
+    assert diagnose_text("\\*\\*\\* stack smashing detected \\*\\*\\*: terminated\n").kind == "stack-smashing"
+    assert diagnose_text("C:\\\\Users\\\\x.c: Assertion `n' failed.\n").kind == "assertion-failure"
+
+
+def test_faulthandler_dump_of_a_hang():
+    dump = (
+        "Timeout (0:05:00)!\n"
+        "Thread 0x00007f1 (most recent call first):\n"
+        '  File "/usr/lib/python3.11/threading.py", line 320 in wait\n'
+        '  File "/app/pool.py", line 40 in get\n\n'
+        "Current thread 0x00007f2 (most recent call first):\n"
+        '  File "/app/main.py", line 9 in drain\n'
+    )
+    r = python.parse(dump)
+    assert (r.tool, r.kind, r.signal, r.frames) == ("python", "deadlock", None, ["wait", "drain"])
+    assert "timeout of 0:05:00" in r.message and "wait (threading.py:320)" in r.message
+    one = "Thread 0x1 (most recent call first):\n  File \"/a.py\", line 3 in f\n"
+    assert python.parse(one) is None  # one thread, no Timeout header: not enough to call it a hang
+    fatal = "Fatal Python error: Aborted\n\n" + dump.split("\n", 1)[1]
+    r = python.parse(fatal)  # a crash, not a hang: the crashing thread's frames
+    assert (r.kind, r.signal, r.frames) == (None, "SIGABRT", ["drain"])
+
+
+def test_pytest_timeout_dump_of_a_hang():
+    dump = (
+        "+++++++++++++++++++ Timeout +++++++++++++++++++\n"
+        "~~~~~~~~~ Stack of Thread-1 (140) ~~~~~~~~~\n"
+        '  File "/usr/lib/python3.11/threading.py", line 1002, in _bootstrap\n'
+        "    self._bootstrap_inner()\n"
+        '  File "/app/worker.py", line 12, in loop\n'
+        "    item = q.get()\n"
+    )
+    r = python.parse(dump)
+    assert (r.kind, r.frames) == ("deadlock", ["loop"])
+
+
+def test_gdb_backtrace_without_a_signal():
+    assert gdb.parse(GDB_BT).signal == "SIGABRT"  # raise (sig=6) on top
+    abort = "#0  0x00007f in abort () from /lib/libc.so.6\n#1  0x0000555 in fatal (msg=0x1) at e.c:9\n"
+    assert gdb.parse(abort).signal == "SIGABRT"
+    r = gdb.parse("#0  0x0000555 in wait_all (n=2) at w.c:30\n#1  0x0000556 in main () at w.c:40\n")
+    assert (r.kind, r.signal, r.frames) == (None, None, ["wait_all", "main"])
+
+
+def test_valgrind_lines_with_something_before_the_tag():
+    text = ("t/TEST0 memcheck0.log ==7== Invalid write of size 4\n"
+            "t/TEST0 memcheck0.log ==7==    at 0x1: put (q.c:3)\n"
+            "t/TEST0 memcheck0.log ==7==    by 0x2: main (q.c:9)\n")  # fmt: skip
+    r = valgrind.parse(text)
+    assert (r.kind, r.access, r.size, r.frames) == ("invalid-write", "WRITE", 4, ["put", "main"])
+    r = valgrind.parse("=77== 16 bytes in 1 blocks are definitely lost in loss record 1 of 1\n==77==    at 0x1: malloc (vg.c:1)\n")
+    assert (r.kind, r.frames) == ("definite-leak", ["malloc"])

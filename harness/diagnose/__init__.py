@@ -4,8 +4,9 @@ Each tool's report has its own parser module; they are pure functions over text,
 any input (hypothesis checks that), and return None when their report is absent. The first report
 found, in the order of PARSERS, names the kind: a sanitizer knows more than valgrind, valgrind more
 than glibc, glibc more than the bare signal. `diagnose_text` serves `crashcourse diagnose`: it first
-cleans a pasted report (quote marks, bullets, fences, timestamps, '[pid N]' and test-runner
-prefixes, shared indentation), then also reads gdb sessions and shell messages for the signal.
+cleans a pasted report (Markdown escapes, quote marks, bullets, fences, timestamps, a log viewer's line
+numbers, '[pid N]' and test-runner prefixes, shared indentation), then also reads gdb sessions and
+shell messages for the signal.
 
 The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own name where it has one):
 
@@ -33,10 +34,12 @@ The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own
   lock-order-inversion, signal-unsafe-call, signal-handler-spoils-errno,
   unlock-of-unlocked-mutex, destroy-of-locked-mutex, use-of-invalid-mutex, double-lock,
   read-lock-of-write-locked-mutex, read-unlock-of-write-locked-mutex, thread-leak,
-  mutex-held-in-wrong-context.
+  mutex-held-in-wrong-context. Go's race detector ('WARNING: DATA RACE', the same engine) reads as
+  tsan too: data-race, READ/WRITE from its first access line, the goroutine's frames.
 - valgrind (memcheck): invalid-read, invalid-write, invalid-free, mismatched-free,
   uninitialised-value, syscall-param, overlap, fishy-value, invalid-jump, invalid-access,
-  definite-leak, indirect-leak, possible-leak (leak metrics from LEAK SUMMARY).
+  definite-leak, indirect-leak, possible-leak (leak metrics from LEAK SUMMARY). A line may carry
+  anything before its '==pid==' (a test runner's name, a log file's name).
 - helgrind / drd: data-race (helgrind), conflicting-access (drd), lock-order-inversion (helgrind), unlock-of-unlocked-mutex,
   use-of-invalid-mutex, destroy-of-locked-mutex, double-lock, thread-exits-holding-lock,
   pthread-api-error, condvar-misuse, mutex-reinitialization, lock-held-too-long (drd).
@@ -44,14 +47,20 @@ The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own
   free-invalid-next-size, munmap-chunk-invalid-pointer, realloc-invalid-pointer,
   realloc-invalid-size, corrupted-top-size, corrupted-size-vs-prev-size,
   corrupted-double-linked-list, malloc-assertion, heap-corruption, stack-smashing,
-  fortify-buffer-overflow, pure-virtual-call, uncaught-exception, terminate, assertion-failure.
+  fortify-buffer-overflow, pure-virtual-call, uncaught-exception, terminate, assertion-failure; also
+  in the wording of glibc before 2.26 ('*** Error in `prog': ... ***', '*** glibc detected ***'),
+  with the frames of its '======= Backtrace: =========' block.
 - python: an exception's class name (AttributeError, ...), python-stack-overflow,
-  fatal-python-error; a fatal signal ('Fatal Python error: Segmentation fault') has no kind.
+  fatal-python-error; a fatal signal ('Fatal Python error: Segmentation fault') has no kind (the signal
+  says it; the frames are the crashing thread's); deadlock for a hang: faulthandler's dump of every
+  thread with no crash before it ('Timeout (0:05:00)!', or two threads or more), or pytest-timeout's
+  '+++ Timeout +++' dump (diagnose only; frames: the frame each thread waits in).
 - gcc (fanalyzer lens): the warning option (-Wanalyzer-double-free, -Wformat=).
 - watchdog: deadlock, livelock.
 - asyncio (asyncio-debug lens): slow-callback, never-awaited, task-destroyed-pending,
   exception-never-retrieved, non-thread-safe-call.
-- gdb (diagnose only): no kind; the signal gdb saw and the backtrace.
+- gdb (diagnose only): no kind; the signal gdb saw (or the one the backtrace's innermost frames raise:
+  'raise (sig=6)', 'abort ()') and the backtrace. A backtrace with no signal is no diagnosis.
 """
 
 from __future__ import annotations

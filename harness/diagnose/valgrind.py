@@ -5,8 +5,10 @@
     ==4242==    by 0x109189: main (main.c:16)
     ==4242==  Address 0x4a8f04a is 0 bytes after a block of size 10 alloc'd
 
-Lines are read with or without their '==pid==' prefix; when several processes' lines interleave,
-those of the process that reported first are kept. The first error names the kind:
+Lines are read with or without their '==pid==' prefix, and with whatever a test runner or a log put
+before it on the line ('obj_heap/TEST0 memcheck0.log ==13418== Invalid read ...', '83.OK ==6020== ...',
+a first '=' lost in the paste); when several processes' lines interleave, those of the process that
+reported first are kept. The first error names the kind:
 
 - memcheck: invalid-read, invalid-write (READ/WRITE and size), invalid-free, mismatched-free,
   uninitialised-value (conditional jump or use of an uninitialised value), syscall-param,
@@ -27,8 +29,10 @@ import re
 
 from harness.diagnose.common import Report, strip_params
 
-PREFIX_RE = re.compile(r"^==(\d+)== ?")
-BANNER_RE = re.compile(r"^(?:==\d+== )?(Memcheck|Helgrind|DRD|drd), a (?:memory|thread) error detector", re.M)
+TAG_RE = re.compile(r"==(\d{1,9})== ?")  # the '==pid==' tag anywhere near a line's start
+LOST_EQ_RE = re.compile(r"=(\d{1,9})== ?")  # '=77204== 4,096 bytes in ...': a paste that lost the first '='
+TAG_WITHIN = 240  # characters of a line searched for the tag
+BANNER_RE = re.compile(r"(?:^|==\d{1,9}== ?)(Memcheck|Helgrind|DRD|drd), a (?:memory|thread) error detector", re.M)
 TOOLS = {"Memcheck": "valgrind", "Helgrind": "helgrind", "DRD": "drd", "drd": "drd"}
 
 # (pattern, kind, access, tool): access 'group' takes READ/WRITE from the first group
@@ -76,13 +80,19 @@ FRAME_RE = re.compile(r"^\s*(?:at|by) 0x[0-9A-Fa-f]+: (.+?)(?: \((?:in )?[^()]*\
 ACCESS = {"read": "READ", "load": "READ", "write": "WRITE", "store": "WRITE"}
 
 
+def _tag(line: str) -> tuple[str, str] | None:
+    """(pid, the rest of the line) of a line carrying valgrind's '==pid==' tag, whatever came before it."""
+    m = TAG_RE.search(line, 0, TAG_WITHIN) or LOST_EQ_RE.match(line)
+    return (m.group(1), line[m.end():]) if m else None
+
+
 def _lines(text: str) -> list[str]:
-    prefixed = [(m.group(1), ln[m.end():]) for ln in text.splitlines() if (m := PREFIX_RE.match(ln))]
+    prefixed = [t for ln in text.splitlines() if (t := _tag(ln))]
     if not prefixed:
         return text.splitlines()
     pid = next((p for p, ln in prefixed if _reported(ln)), None)
     if pid is None:  # no error among the prefixed lines: a paste that lost most prefixes
-        return [PREFIX_RE.sub("", ln) for ln in text.splitlines()]
+        return [t[1] if (t := _tag(ln)) else ln for ln in text.splitlines()]
     return [ln for p, ln in prefixed if p == pid]
 
 
