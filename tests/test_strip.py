@@ -1,11 +1,13 @@
 """harness/corpus/strip.py: a case's code without its answers, every line kept at its number."""
 
 import ast
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import FIXTURE_CASES
 from harness.corpus.discover import load_all
 from harness.corpus.strip import MARKER_RE, StripError, strip_file, strip_source, unit_files
 
@@ -115,10 +117,38 @@ def test_a_unit_holds_what_its_variant_needs_and_never_the_other_variant():
     by_id = {c.id: c for c in CORPUS}
     race = {f.source.name: f.name for f in unit_files(by_id["import-race"], "bug")}
     assert race == {"repro.py": "main.py", "_backend_slow.py": "_backend_slow.py", "_interleave.py": "_interleave.py",
-                    "eventloop.py": "eventloop.py"}  # fmt: skip
+                    "eventloop_sysmodules.py": "eventloop_sysmodules.py"}  # fmt: skip
+    # the fixed twin needs the module its loader imports by a computed name ("_backend_" + name) too,
+    # and never the bug's loader; no helper name says which variant it belongs to
+    fixed = {f.source.name: f.name for f in unit_files(by_id["import-race"], "fixed")}
+    assert fixed == {"fixed.py": "main.py", "_backend_slow.py": "_backend_slow.py", "_interleave.py": "_interleave.py",
+                     "eventloop_registry.py": "eventloop_registry.py"}  # fmt: skip
     assert [f.name for f in unit_files(by_id["double-free"], "fixed")] == ["main.c"]
     fiasco = [f.source.name for f in unit_files(by_id["initialization-order-fiasco"], "bug")]
     assert fiasco == ["repro.cpp", "limits.cpp"]
     for case in CORPUS:
         names = {f.source.name for f in unit_files(case, "bug")}
         assert case.variants["fixed"] not in names
+        for variant in ("bug", "fixed"):
+            helpers = [f.name for f in unit_files(case, variant)[1:]]
+            assert not [n for n in helpers if re.search(r"(?i)bug|fix|repro", n)], (case.id, variant, helpers)
+
+
+def test_a_comment_that_names_a_file_does_not_pull_it_into_the_unit(tmp_path):
+    """Only code names what a unit needs: a comment mentioning the other variant's helper does not."""
+    import shutil
+
+    from harness.corpus.manifest import load_case
+
+    src = FIXTURE_CASES / "fx-null"
+    case_dir = tmp_path / "fx-null"
+    shutil.copytree(src, case_dir)
+    (case_dir / "helper_b.c").write_text("int helper_b(void) { return 1; }\n")
+    (case_dir / "helper_f.c").write_text("int helper_f(void) { return 2; }\n")
+    bug = case_dir / load_case(case_dir).variants["bug"]
+    fixed = case_dir / load_case(case_dir).variants["fixed"]
+    bug.write_text(bug.read_text() + '#include "helper_b.c"\n/* the other loader is helper_f.c */\n')
+    fixed.write_text(fixed.read_text() + '#include "helper_f.c"\n')
+    case = load_case(case_dir)
+    assert [f.name for f in unit_files(case, "bug")] == ["main.c", "helper_b.c"]
+    assert [f.name for f in unit_files(case, "fixed")] == ["main.c", "helper_f.c"]

@@ -263,25 +263,46 @@ def _mentions(text: str, other: Path) -> bool:
     return False
 
 
-def unit_files(case: Case, variant: str) -> list[UnitFile]:
-    """What one variant needs to be read or run: its source (named main.<ext>), the build's extra
-    sources, and every case file it mentions (an import, an #include, a require, a file name in a
-    string), transitively. The other variant is never included."""
-    main = case.source(variant)
-    other = {case.source(v).resolve() for v in ("bug", "fixed") if v != variant}
-    pool = [
-        p for p in sorted(case.path.iterdir())
-        if p.is_file() and p.name not in NOT_CODE and p.resolve() not in other and p.resolve() != main.resolve()
-        and language_of(p) is not None
-    ]  # fmt: skip
-    chosen: list[Path] = [main] + [case.path / s for s in case.build.get("sources", [])]
-    queue = list(chosen)
+def _code(path: Path) -> str:
+    """A file's code, comments removed: what it needs is what its code names, not what its comments say."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        return strip_source(text, language_of(path) or "") if language_of(path) else text
+    except StripError:
+        return text
+
+
+def _reach(start: list[Path], pool: list[Path], code: dict[Path, str]) -> list[Path]:
+    chosen = list(start)
+    queue = list(start)
     while queue:
-        text = queue.pop().read_text(encoding="utf-8", errors="replace")
+        text = code[queue.pop()]
         for p in pool:
             if p not in chosen and _mentions(text, p):
                 chosen.append(p)
                 queue.append(p)
+    return chosen
+
+
+def unit_files(case: Case, variant: str) -> list[UnitFile]:
+    """What one variant needs to be read or run: its source (named main.<ext>), the build's extra
+    sources, and the case's helper files. A helper that the other variant's code names (an import, an
+    #include, a require, a file name in a string), transitively, and this variant's does not, belongs
+    to the other variant and is left out; every other helper is in (one loaded by a computed name, like
+    import-race's `_backend_` + name, is needed by both). Mentions are read in the code, never in the
+    comments. The other variant's source is never included."""
+    sources = {v: case.source(v) for v in ("bug", "fixed")}
+    main = sources[variant]
+    variant_files = {p.resolve() for p in sources.values()}
+    pool = [
+        p for p in sorted(case.path.iterdir())
+        if p.is_file() and p.name not in NOT_CODE and p.resolve() not in variant_files and language_of(p) is not None
+    ]  # fmt: skip
+    extra = [case.path / s for s in case.build.get("sources", [])]
+    code = {p: _code(p) for p in [*sources.values(), *pool, *extra]}
+    mine = _reach([main, *extra], pool, code)
+    theirs = _reach([v for k, v in sources.items() if k != variant] + extra, pool, code)
+    chosen = mine + [p for p in pool if p not in mine and p not in theirs and p not in extra]
     out = [UnitFile(main, "main" + main.suffix)]
     out += [UnitFile(p, p.name) for p in dict.fromkeys(chosen[1:])]
     return out
