@@ -46,6 +46,19 @@ def test_every_flaw_line_carries_its_bug_marker(case):
         assert len(case.flaw.locations) >= 2
 
 
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
+def test_no_fixed_twin_carries_a_bug_marker(case):
+    """The lint: a BUG marker in the fixed twin (or in a helper only its unit holds) is a wrong label
+    for readers and a free answer for a marker-grepping analyzer in sighted mode. Its comment says what
+    the fixed code does instead."""
+    from harness.corpus.manifest import bug_marker_lines
+    from harness.corpus.strip import unit_files
+
+    for f in unit_files(case, "fixed"):
+        marked = sorted(bug_marker_lines(f.source))
+        assert not marked, f"{case.id}: {f.source.name} (fixed unit) has BUG markers on line(s) {marked}"
+
+
 def test_per_lens_truth_comes_from_the_observed_expectations():
     by_id = {c.id: c for c in CORPUS}
     below = truth.lens_truth(by_id["stack-below-sp-write"])
