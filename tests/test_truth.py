@@ -30,6 +30,12 @@ def test_truth_sarif_validates_and_has_one_result_per_flaw_location():
     assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cases/double-free/repro.c"
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 58}
     assert first["properties"] | {"class": "memory-temporal", "variant": "bug", "state": "bad"} == first["properties"]
+    # each location's own CWE: the NULL write of allocation-size-too-big-dns is CWE-690, not the flaw's first (191)
+    dns = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r["ruleId"]
+           for r in run["results"] if r["properties"]["case"] == "allocation-size-too-big-dns"}  # fmt: skip
+    assert dns == {34: "CWE-191", 35: "CWE-690"}
+    rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run["results"]} <= rules
     states = {(a["properties"]["case"], a["properties"]["variant"]): a["properties"]["state"] for a in run["artifacts"]}
     assert states[("double-free", "fixed")] == "good" and len(states) == 2 * len(CORPUS)
 

@@ -1,7 +1,8 @@
 """SARIF 2.1.0 both ways: the corpus's truth as SARD-style SARIF, analyzer results to and from SARIF.
 
 Truth follows the NIST SARD manifest conventions: one result per flaw location of a bug variant,
-`ruleId` = `CWE-nnn` (the flaw's first, most specific CWE), the location's file and line, and
+`ruleId` = `CWE-nnn` (the location's own CWE: its `cwe` in the manifest, else the flaw's first, most
+specific one), the location's file and line, and
 `properties` with the case id, the variant ("bug"), the flaw class, every CWE and the role. Every
 variant file is listed as an artifact with `properties.state` "bad" (bug) or "good" (fixed twin):
 a good artifact has no result.
@@ -45,7 +46,7 @@ def truth_sarif(cases: list[Case]) -> dict[str, Any]:
             rules.setdefault(cwe, _rule(cwe))
         for loc in t["locations"]:
             results.append({
-                "ruleId": f"CWE-{t['cwe'][0]}",
+                "ruleId": f"CWE-{loc.get('cwe') or t['cwe'][0]}",  # the statement's own CWE
                 "level": "error",
                 "kind": "fail",
                 "message": {"text": f"{case.id}: {loc.get('note') or t['class']} ({loc['role']})"},
