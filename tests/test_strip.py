@@ -74,6 +74,26 @@ def test_python_keeps_an_embedded_chunk_but_not_its_marker():
     assert strip_source(src, "python") == 'CHUNK = r"""\nx = t[k]\n"""\n'
 
 
+def test_code_kept_in_strings_loses_its_comments_too():
+    """C declarations for cffi or LuaJIT's ffi.cdef and a Lua chunk for lupa are code: their comments
+    go, their lines stay; any other string (a program's output) is left as it is."""
+    lua = 'ffi.cdef[[\n  int x; /* the first 16 bytes: a header\n  */ int y; // z\n]]\nlocal s = [[ /* kept */ ]] -- gone\n'
+    assert strip_source(lua, "lua") == 'ffi.cdef[[\n  int x;\n int y;\n]]\nlocal s = [[ /* kept */ ]]\n'
+    py = (
+        "from lupa import luajit21\n"
+        'CHUNK = r"""\nlocal c = {}   -- memo, never evicted\nlocal k = "a--b"\n"""\n'
+        "lua.execute(CHUNK)\n"
+        'print("a -- b")  # c\n'
+        'ffi.cdef("""\nint f(void); /* x */\n""")\n'
+    )
+    out = strip_source(py, "python")
+    assert out.split("\n") == [
+        "from lupa import luajit21", 'CHUNK = r"""', "local c = {}", 'local k = "a--b"', '"""', "lua.execute(CHUNK)",
+        'print("a -- b")', 'ffi.cdef("""', "int f(void);", '""")', "",
+    ]  # fmt: skip
+    ast.parse(out)
+
+
 def test_python_syntax_error_is_a_strip_error():
     with pytest.raises(StripError):
         strip_source("def (:\n", "python")
