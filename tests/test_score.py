@@ -54,14 +54,19 @@ def test_unknown_analyzer_and_missing_command_are_one_line_exit_2(cli):
 
 
 GOOD = textwrap.dedent('''
-    import json, sys
+    # a lexical NULL-store finder: `*p = NULL` ... `*p = ...` on a later line; it reads only the code it is given
+    import json, re, sys
     source, out = sys.argv[1], sys.argv[2]
-    results = []
-    if source.endswith("repro.c"):
-        results.append({"ruleId": "null-store", "message": {"text": "store through NULL"},
-                        "properties": {"cwe": "CWE-476"},
-                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file://" + source},
-                                                            "region": {"startLine": 7}}}]})
+    results, null = [], set()
+    for n, line in enumerate(open(source).read().splitlines(), 1):
+        m = re.search(r"\\*\\s*(\\w+)\\s*=\\s*NULL", line)
+        if m:
+            null.add(m[1])
+        elif any(re.search(r"\\*" + v + r"\\s*=", line) for v in null):
+            results.append({"ruleId": "null-store", "message": {"text": "store through NULL"},
+                            "properties": {"cwe": "CWE-476"},
+                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file://" + source},
+                                                                "region": {"startLine": n}}}]})
     json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "good"}}, "results": results}]}, open(out, "w"))
 ''')
 
@@ -74,12 +79,16 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
             "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}",
             "--analyzer", "failing=sh -c 'echo boom >&2; exit 3'",
             "--analyzer", "garbage=echo this is not SARIF")  # fmt: skip
-    assert r.returncode == 0, r.stderr
+    # some unit errored: exit 1, and one line saying which analyzer failed where
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.splitlines()[-1] == ("crashcourse score: analyzers failed (failing on 2 units, garbage on 2 units); "
+                                         "exit 1 (--allow-errors: exit 0)")  # fmt: skip
     board = json.loads(r.stdout)["analyzers"]
     good = board["good"]
     assert good["levels"]["cwe"] | {"tp": 1, "fp": 0, "fn": 0, "tn": 1} == good["levels"]["cwe"]
     assert good["levels"]["line"]["precision"] == 1.0 and good["cells"]["fx-null"]["state"] == "caught"
-    for bad, why in (("failing", "exited 3: boom"), ("garbage", "did not write valid SARIF")):
+    assert [u["findings"][0]["file"] for u in good["units"] if u["findings"]] == ["repro.c"]  # main.c:7 -> repro.c:7
+    for bad, why in (("failing", "exited 3 (accepted: 0; --ok-exit): boom"), ("garbage", "did not write valid SARIF")):
         assert board[bad]["errors"] == 2 and board[bad]["scored"] == 0
         assert all(why in u["reason"] for u in board[bad]["units"])
         assert board[bad]["levels"]["file"]["recall"] == "n/a"
@@ -87,6 +96,10 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
         log = json.loads((out / f"{name}.sarif").read_text())
         jsonschema.Draft4Validator(SCHEMA).validate(log)
     assert len(json.loads((out / "good.sarif").read_text())["runs"][0]["results"]) == 1
+    r = cli("score", "fx-null", "--allow-errors", "--analyzer", "failing=sh -c 'exit 3'")
+    assert r.returncode == 0, r.stderr
+    r = cli("score", "fx-null", "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}")
+    assert r.returncode == 0, r.stderr
 
 
 def test_a_third_party_package_plugs_in_through_the_entry_point(tmp_path):

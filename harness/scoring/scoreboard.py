@@ -16,18 +16,51 @@ def _fmt(v: Any) -> str:
     return f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
+VIEW_LINE = {
+    "blind": "blind view (seed {seed}): analyzers read unit-NNNN/main.<ext>, comments, markers and names removed",
+    "sighted": "SIGHTED: analyzers read the case folders as they are (comments, BUG markers, file names); "
+               "not comparable with blind scores",
+}  # fmt: skip
+VIEW_WORD = {"blind": "blind", "sighted": "SIGHTED", "run": "runs the case"}
+
+
+def view_line(board: dict[str, Any]) -> str:
+    return VIEW_LINE[board.get("view", "sighted")].format(seed=board.get("seed"))
+
+
+def _ratio_text(t: dict[str, Any]) -> tuple[str, str]:
+    f, pr = t["findings"], t["pairs"]
+    findings = (f"findings: {f['tp'] + f['fp']} located (TP {f['tp']}, FP {f['fp']}), finding precision "
+                f"{_fmt(f['precision'])}" + (f"; {f['unlocated']} with no line" if f["unlocated"] else ""))  # fmt: skip
+    pairs = (f"race/deadlock pairs: both sides named in {pr['found']} of {pr['units']} (pair recall {_fmt(pr['recall'])})"
+             if pr["units"] else "race/deadlock pairs: none scored")  # fmt: skip
+    return findings, pairs
+
+
 def text_report(board: dict[str, Any]) -> list[str]:
-    """Per analyzer: TP/FP/FN/TN and precision/recall/specificity/F1 at each level, then the matrix."""
-    lines = [f"crashcourse score · {len(board['cases'])} cases · line tolerance ±{board['line_tolerance']}"]
+    """Per analyzer: TP/FP/FN/TN and precision/recall/specificity/F1 at each level, finding precision,
+    pair recall and the per-class table; then the matrix."""
+    lines = [f"crashcourse score · {view_line(board)} · {len(board['cases'])} cases · line tolerance ±{board['line_tolerance']}"]
     for name, a in board["analyzers"].items():
         lines.append("")
-        lines.append(f"{name} ({a['kind']}): {a['scored']} variants scored, {a['errors']} errors, "
-                     f"{a['not_applicable']} n/a")  # fmt: skip
+        lines.append(f"{name} ({a['kind']}, {VIEW_WORD.get(a.get('view', ''), a.get('view', ''))}): {a['scored']} variants scored, "
+                     f"{a['errors']} errors, {a['not_applicable']} n/a")  # fmt: skip
         lines.append(f"  {'level':6} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}  {'precision':>9} {'recall':>7} {'specif.':>7} {'F1':>5}")
         for lv in LEVELS:
             c = a["levels"][lv]
             lines.append(f"  {lv:6} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['tn']:>4}  {_fmt(c['precision']):>9} "
                          f"{_fmt(c['recall']):>7} {_fmt(c['specificity']):>7} {_fmt(c['f1']):>5}")  # fmt: skip
+        findings, pairs = _ratio_text(a)
+        lines += [f"  {findings}", f"  {pairs}"]
+        classes = [(k, t) for k, t in a.get("by_class", {}).items() if t["scored"]]
+        if classes:
+            head = "per class (line level)"
+            width = max(len(head), *(len(k) for k, _ in classes))
+            lines.append(f"  {head:{width}}  {'recall':>7} {'precis.':>7} {'F1':>5} {'scored':>6}")
+            for k, t in classes:
+                lv = t["levels"]["line"]
+                lines.append(f"  {k:{width}}  {_fmt(lv['recall']):>7} {_fmt(lv['precision']):>7} {_fmt(lv['f1']):>5} {t['scored']:>6}"
+                             + (f"   pairs {t['pairs']['found']}/{t['pairs']['units']}" if t["pairs"]["units"] else ""))  # fmt: skip
         for u in a["units"]:
             if u["status"] == "error":
                 lines.append(f"  error: {u['case']} {u['variant']}: {u['reason']}")
