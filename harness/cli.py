@@ -76,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--sighted", action="store_true", help="give analyzers the case folders as they are (comments, BUG "
                        "markers, file names): the old, leaky view; the output says SIGHTED. Default: the blind view")
     score.add_argument("--seed", type=int, default=None, metavar="N", help="the blind view's unit numbering (default: a fixed seed)")
-    score.add_argument("--sarif", action="append", metavar="FILE", help="score SARIF an outside pipeline wrote over "
-                       "'crashcourse export --blind' (locations unit-NNNN/<file>); needs --key (repeatable: one analyzer each)")
+    score.add_argument("--sarif", action="extend", nargs="+", metavar="FILE", help="score SARIF an outside pipeline wrote "
+                       "over 'crashcourse export --blind' (locations unit-NNNN/<file>); needs --key. One analyzer per tool "
+                       "name in the files (the files of one tool are merged: one SARIF per unit is fine)")
     score.add_argument("--key", metavar="FILE", help="the key 'crashcourse export --blind' wrote (with --sarif)")
     score.add_argument("--ok-exit", default="0", metavar="N,N", help="command analyzers: exit statuses that are not an "
                        "error (default 0; linters exit 1 when they find something: --ok-exit 0,1)")
@@ -413,7 +414,8 @@ def _ok_exit(text: str) -> tuple[int, ...]:
 
 
 def _sarif_analyzers(args, cases) -> list:
-    """--sarif FILE... --key KEY: each file one analyzer, its results mapped back through the key."""
+    """--sarif FILE... --key KEY: one analyzer per tool name (run.tool.driver.name, else the file's stem),
+    every file of that tool merged; results mapped back through the key."""
     from pathlib import Path
 
     from harness.scoring import blind, sarif
@@ -421,7 +423,7 @@ def _sarif_analyzers(args, cases) -> list:
     if not args.key:
         raise UsageError("crashcourse score: --sarif needs --key, the key 'crashcourse export --blind' wrote")
     view = blind.load_key(Path(args.key), cases)
-    out, names = [], set()
+    by_tool: dict[str, tuple[list, list[str]]] = {}
     for f in args.sarif:
         path = Path(f)
         try:
@@ -433,11 +435,11 @@ def _sarif_analyzers(args, cases) -> list:
         except sarif.SarifError as e:
             raise UsageError(f"crashcourse score: --sarif {path}: {e}") from None
         name = next((((r.get("tool") or {}).get("driver") or {}).get("name") for r in runs if isinstance(r, dict)), None) or path.stem
-        if name in names:
-            name = f"{name}:{path.stem}"
-        names.add(name)
-        out.append(blind.ExportedSarif(name, results, view, str(path)))
-    return out
+        found, files = by_tool.setdefault(name, ([], []))
+        found += results
+        files.append(str(path))
+    return [blind.ExportedSarif(name, found, view, files[0] if len(files) == 1 else f"{len(files)} files")
+            for name, (found, files) in by_tool.items()]  # fmt: skip
 
 
 def cmd_score(args) -> int:

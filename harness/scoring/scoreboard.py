@@ -21,7 +21,7 @@ VIEW_LINE = {
     "sighted": "SIGHTED: analyzers read the case folders as they are (comments, BUG markers, file names); "
                "not comparable with blind scores",
 }  # fmt: skip
-VIEW_WORD = {"blind": "blind", "sighted": "SIGHTED", "run": "runs the case"}
+VIEW_WORD = {"blind": "blind", "sighted": "SIGHTED", "run": "run"}
 
 
 def view_line(board: dict[str, Any]) -> str:
@@ -43,7 +43,8 @@ def text_report(board: dict[str, Any]) -> list[str]:
     lines = [f"crashcourse score · {view_line(board)} · {len(board['cases'])} cases · line tolerance ±{board['line_tolerance']}"]
     for name, a in board["analyzers"].items():
         lines.append("")
-        lines.append(f"{name} ({a['kind']}, {VIEW_WORD.get(a.get('view', ''), a.get('view', ''))}): {a['scored']} variants scored, "
+        saw = {"run": "runs the case"}.get(a.get("view", ""), VIEW_WORD.get(a.get("view", ""), a.get("view", "")))
+        lines.append(f"{name} ({a['kind']}, {saw}): {a['scored']} variants scored, "
                      f"{a['errors']} errors, {a['not_applicable']} n/a")  # fmt: skip
         lines.append(f"  {'level':6} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}  {'precision':>9} {'recall':>7} {'specif.':>7} {'F1':>5}")
         for lv in LEVELS:
@@ -135,18 +136,33 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
                "Regenerate: `crashcourse score --analyzer NAME ... --bless`.\n")  # fmt: skip
 
     out.append("## Summary per analyzer\n")
-    out.append("Line level (a finding on a flaw line); file level (anything in the bug variant) and CWE level "
-               "(line + a matching CWE) beside it. n/a: 0/0.\n")  # fmt: skip
-    out.append("| analyzer | kind | TP | FP | FN | TN | precision | recall | specificity | F1 | file P/R | CWE P/R | errors | n/a |")
-    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    out.append("Line level (a finding on a flaw line), with file level (anything in the bug variant) and CWE level "
+               "(line + a matching CWE) beside it; finding precision counts every finding, pair recall the races and "
+               "deadlocks whose both sides were named. *Saw*: **blind** (the blind view), **run** (a lens runs the "
+               "case and reads no code), **SIGHTED** (the case folders as they are: comments, markers, names). "
+               "n/a: 0/0.\n")  # fmt: skip
+    heads = [("analyzer", ""), ("saw", "what the analyzer was given"), ("TP/FP/FN/TN", "line level"),
+             ("P", "line precision"), ("R", "line recall"), ("spec.", "line specificity"), ("F1", "line F1"),
+             ("file P/R", "file level precision / recall"), ("CWE P/R", "CWE level precision / recall"),
+             ("finding P", "finding precision: located findings on a flaw line / all located findings"),
+             ("pairs", "races and deadlocks with both sides named / scored"), ("err", "units the analyzer failed on"),
+             ("n/a", "units it does not look at")]  # fmt: skip
+    rows = ['<div class="cc-sb-wrap"><table class="cc-sb-summary">',
+            "<thead><tr>" + "".join(f'<th title="{_esc(t)}">{_esc(h)}</th>' if t else f"<th>{_esc(h)}</th>" for h, t in heads)
+            + "</tr></thead><tbody>"]  # fmt: skip
     for n in names:
         a = s["analyzers"][n]
         ln, fl, cw = a["levels"]["line"], a["levels"]["file"], a["levels"]["cwe"]
-        out.append(f"| `{n}` | {a['kind']} | {ln['tp']} | {ln['fp']} | {ln['fn']} | {ln['tn']} | {_fmt(ln['precision'])} | "
-                   f"{_fmt(ln['recall'])} | {_fmt(ln['specificity'])} | {_fmt(ln['f1'])} | "
-                   f"{_fmt(fl['precision'])}/{_fmt(fl['recall'])} | {_fmt(cw['precision'])}/{_fmt(cw['recall'])} | "
-                   f"{a['errors']} | {a['not_applicable']} |")  # fmt: skip
-    out.append("")
+        fp, pr = a["findings"], a["pairs"]
+        seen = a.get("view", "sighted")
+        cells = [f"<code>{_esc(n)}</code>", f'<span class="cc-sb-view cc-sb-view-{seen}">{VIEW_WORD.get(seen, seen)}</span>',
+                 f"{ln['tp']}/{ln['fp']}/{ln['fn']}/{ln['tn']}", _fmt(ln["precision"]), _fmt(ln["recall"]),
+                 _fmt(ln["specificity"]), _fmt(ln["f1"]), f"{_fmt(fl['precision'])}/{_fmt(fl['recall'])}",
+                 f"{_fmt(cw['precision'])}/{_fmt(cw['recall'])}", _fmt(fp["precision"]),
+                 f"{pr['found']}/{pr['units']}" if pr["units"] else "-", str(a["errors"]), str(a["not_applicable"])]  # fmt: skip
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    rows.append("</tbody></table></div>\n")
+    out += rows
 
     out.append("## The matrix\n")
     legend = " ".join(f'<span class="cc-sb cc-sb-{st.replace("/", "")}">{sym} {word}</span> {what};'
@@ -190,10 +206,11 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
         out.append("")
 
     out.append("## Recall and precision per class\n")
-    out.append("Line level, `recall / precision` per flaw class and analyzer; `-` where the analyzer looked at no case of the class.\n")
+    out.append("Line level, `recall / precision` per flaw class and analyzer; `-` where the analyzer looked at no case of "
+               "the class; for races and deadlocks, the pairs found beside.\n")  # fmt: skip
     classes = sorted({c.flaw.cls for c in cases if c.flaw})
-    out.append("| class | " + " | ".join(f"`{n}`" for n in names) + " |")
-    out.append("|---|" + "--:|" * len(names))
+    rows = ['<div class="cc-sb-wrap"><table class="cc-sb-classes">',
+            "<thead><tr><th>class</th>" + "".join(f"<th><code>{_esc(n)}</code></th>" for n in names) + "</tr></thead><tbody>"]
     for k in classes:
         cells = []
         for n in names:
@@ -202,9 +219,11 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
                 cells.append("-")
                 continue
             lv = t["levels"]["line"]
-            cells.append(f"{_fmt(lv['recall'])} / {_fmt(lv['precision'])}")
-        out.append(f"| {k} | " + " | ".join(cells) + " |")
-    out.append("")
+            pairs = f" · pairs {t['pairs']['found']}/{t['pairs']['units']}" if t["pairs"]["units"] else ""
+            cells.append(f"{_fmt(lv['recall'])} / {_fmt(lv['precision'])}{pairs}")
+        rows.append(f"<tr><th>{_esc(k)}</th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    rows.append("</tbody></table></div>\n")
+    out += rows
     return "\n".join(out)
 
 
