@@ -49,9 +49,12 @@ def pytest_configure(config):
             from harness.scoring import blind
 
             seed = config.getoption("--cc-seed")
+            try:  # numbered over the whole corpus, whatever is collected: a unit's name does not depend on -k
+                corpus = load_all()
+            except UsageError as e:
+                raise pytest.UsageError(str(e)) from None
             root = Path(tempfile.mkdtemp(prefix="crashcourse-blind-"))
-            # numbered over the whole corpus, whatever is collected: a unit's name does not depend on -k
-            config._cc_view = blind.BlindView(load_all(), blind.DEFAULT_SEED if seed is None else seed, root)
+            config._cc_view = blind.BlindView(corpus, blind.DEFAULT_SEED if seed is None else seed, root)
 
     for name, lens in LENSES.items():
         config.addinivalue_line("markers", f"{name}: runs under the crashcourse '{name}' lens ({lens.description})")

@@ -89,3 +89,21 @@ def test_the_page_tables_scroll_in_their_own_box_with_the_first_column_fixed():
     assert rule and "table.cc-sb-summary tr > :first-child" in rule[1] and "table.cc-sb-classes tr > :first-child" in rule[1]
     assert "position: sticky" in rule[2] and "left: 0" in rule[2] and "background" in rule[2]
     assert re.search(r"\.cc-sb-wrap \{[^}]*overflow-x: auto", css)
+
+
+def test_the_stored_board_is_blind():
+    """docs/scoreboard/ was regenerated blind: every built-in static analyzer saw the blind view, every
+    lens ran the case; none is a sighted leftover."""
+    from harness.corpus.catalog import LENS_INFO
+
+    _, stored = scoreboard.load_stored()
+    views = {name: entry.get("view", "sighted") for name, entry in stored["analyzers"].items()}
+    for name in ("gcc-fanalyzer", "cppcheck", "clang-analyzer", "ruff-async", "mypy-coroutine"):
+        assert views[name] == "blind" and stored["analyzers"][name]["seed"] == 17, name
+    for name in LENS_INFO:
+        assert views[name] == "run", name
+    assert "sighted" not in views.values()
+    summary = score.summarize(stored, load_all(ROOT / "cases"))
+    assert all(a["view"] != "sighted" for a in summary["analyzers"].values())
+    page = scoreboard.render_page(load_all(ROOT / "cases"), ("k", stored))
+    assert "cc-sb-view-sighted" not in page and "cc-sb-view-blind" in page

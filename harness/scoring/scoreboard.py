@@ -119,8 +119,9 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
 
     out = ["# Scoreboard: who catches what\n"]
     out.append(
-        "Every case's flaw, scored against every analyzer and lens: static analyzers over the source, the lenses\n"
-        "from their run records. A **bug** variant is a positive, its **fixed twin** a negative; a finding counts\n"
+        "Every case's flaw, scored against every analyzer and lens: static analyzers over the blind view (each case\n"
+        "variant a neutral `unit-NNNN/` folder, comments, markers and names removed), the lenses from their run\n"
+        "records. A **bug** variant is a positive, its **fixed twin** a negative; a finding counts\n"
         "when it lands on a flaw line of the case's `[flaw]` table. How it is scored, and how to plug in your own\n"
         "analyzer: [the analyzer corpus](analyzer-corpus.md).\n"
     )
