@@ -1,7 +1,8 @@
-"""The `crashcourse` command: list, show, run. Its JSON shapes are the corpus's public interface.
+"""The `crashcourse` command: list, show, run, score, export, ... Its JSON shapes are the corpus's public interface.
 
-Exit status: 0 every run matched its expectation; 1 some run did not; 2 bad input (unknown case or
-lens, malformed manifest, missing tool), with one line on stderr saying what to do; 130 interrupted.
+Exit status: 0 every run matched its expectation; 1 some run did not (`score`: some analyzer failed
+on a unit, unless --allow-errors); 2 bad input (unknown case, lens or analyzer, a broken plug-in,
+malformed manifest, missing tool), with one line on stderr saying what to do; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -68,10 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score analyzers against the ground truth (TP/FP/FN/TN, precision, recall)")
     score.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
-    score.add_argument("--analyzer", action="append", required=True, metavar="NAME",
+    score.add_argument("--analyzer", action="append", metavar="NAME",
                        help="a built-in (gcc-fanalyzer, cppcheck, clang-analyzer, ruff-async, mypy-coroutine), a lens "
                             "(asan, valgrind, tsan, ...), an entry point of group crashcourse.analyzers, or "
-                            "NAME='command {source}' (repeatable)")
+                            "NAME[c,cpp]='command {source}' (repeatable)")
+    score.add_argument("--sighted", action="store_true", help="give analyzers the case folders as they are (comments, BUG "
+                       "markers, file names): the old, leaky view; the output says SIGHTED. Default: the blind view")
+    score.add_argument("--seed", type=int, default=None, metavar="N", help="the blind view's unit numbering (default: a fixed seed)")
+    score.add_argument("--sarif", action="extend", nargs="+", metavar="FILE", help="score SARIF an outside pipeline wrote "
+                       "over 'crashcourse export --blind' (locations unit-NNNN/<file>); needs --key. One analyzer per tool "
+                       "name in the files (the files of one tool are merged: one SARIF per unit is fine)")
+    score.add_argument("--key", metavar="FILE", help="the key 'crashcourse export --blind' wrote (with --sarif)")
+    score.add_argument("--ok-exit", default="0", metavar="N,N", help="command analyzers: exit statuses that are not an "
+                       "error (default 0; linters exit 1 when they find something: --ok-exit 0,1)")
+    score.add_argument("--min-level", choices=["none", "note", "warning", "error"], default=None,
+                       help="SARIF results below this level are dropped (command analyzers and --sarif)")
+    score.add_argument("--allow-errors", action="store_true", help="exit 0 even when an analyzer failed on some unit")
     score.add_argument("--tolerance", type=int, default=0, metavar="N", help="a finding within N lines of a flaw line matches (default 0)")
     score.add_argument("--json", action="store_true", help="print the whole scoreboard as JSON")
     score.add_argument("--sarif-out", metavar="DIR", help="write each analyzer's findings as DIR/<analyzer>.sarif")
@@ -81,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--cwe", action="append", type=int, help="only flaws with this CWE id (or an equivalent)")
     score.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="children at once for the lenses (default: CPU count)")
     _filters(score)
+
+    export = sub.add_parser("export", help="write the corpus as analyzers see it (the blind view), the key apart")
+    export.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
+    export.add_argument("--blind", required=True, metavar="DIR", help="a new or empty directory: one unit-NNNN/ folder per "
+                        "case variant, comments and markers removed, and units.json (languages, files, build flags)")
+    export.add_argument("--seed", type=int, default=None, metavar="N", help="the unit numbering (default: a fixed, public "
+                        "seed; use your own for a pipeline you do not control)")
+    export.add_argument("--key", metavar="FILE", help="where the key goes (default: DIR.key.json beside DIR; never inside DIR)")
+    export.add_argument("--class", dest="flaw_class", action="append", help="only flaws of this class (glob)")
+    export.add_argument("--cwe", action="append", type=int, help="only flaws with this CWE id (or an equivalent)")
+    _filters(export)
     return p
 
 
@@ -390,6 +414,45 @@ def cmd_truth(args) -> int:
     return 0
 
 
+def _ok_exit(text: str) -> tuple[int, ...]:
+    try:
+        codes = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        codes = ()
+    if not codes or any(c < 0 or c > 255 for c in codes):
+        raise UsageError(f"crashcourse score: --ok-exit {text}: write exit statuses 0-255, comma-separated (e.g. 0,1)")
+    return codes
+
+
+def _sarif_analyzers(args, cases) -> list:
+    """--sarif FILE... --key KEY: one analyzer per tool name (run.tool.driver.name, else the file's stem),
+    every file of that tool merged; results mapped back through the key."""
+    from pathlib import Path
+
+    from harness.scoring import blind, sarif
+
+    if not args.key:
+        raise UsageError("crashcourse score: --sarif needs --key, the key 'crashcourse export --blind' wrote")
+    view = blind.load_key(Path(args.key), cases)
+    by_tool: dict[str, tuple[list, list[str]]] = {}
+    for f in args.sarif:
+        path = Path(f)
+        try:
+            text = path.read_text(errors="replace")
+            results = sarif.read_results(text, min_level=args.min_level)
+            runs = json.loads(text)["runs"]
+        except OSError as e:
+            raise UsageError(f"crashcourse score: --sarif {path}: cannot read it ({e.strerror})") from None
+        except sarif.SarifError as e:
+            raise UsageError(f"crashcourse score: --sarif {path}: {e}") from None
+        name = next((((r.get("tool") or {}).get("driver") or {}).get("name") for r in runs if isinstance(r, dict)), None) or path.stem
+        found, files = by_tool.setdefault(name, ([], []))
+        found += results
+        files.append(str(path))
+    return [blind.ExportedSarif(name, found, view, files[0] if len(files) == 1 else f"{len(files)} files")
+            for name, (found, files) in by_tool.items()]  # fmt: skip
+
+
 def cmd_score(args) -> int:
     import os
     from pathlib import Path
@@ -399,17 +462,32 @@ def cmd_score(args) -> int:
 
     if args.tolerance < 0:
         raise UsageError("crashcourse score: --tolerance must be 0 or more")
-    chosen = analyzers.resolve(args.analyzer)  # unknown analyzer or missing command: exit 2 here
+    if not args.analyzer and not args.sarif:
+        raise UsageError("crashcourse score: name an analyzer (--analyzer NAME) or SARIF to score (--sarif FILE --key KEY)")
+    if args.sarif and args.sighted:
+        raise UsageError("crashcourse score: --sarif scores a blind export; --sighted does not apply")
+    if args.key and not args.sarif:
+        raise UsageError("crashcourse score: --key goes with --sarif FILE")
+    chosen = analyzers.resolve(args.analyzer or [], _ok_exit(args.ok_exit), args.min_level)  # unknown, broken or missing: exit 2
     cases = _select_flaws(args)
     if not cases:
         raise UsageError("crashcourse score: no case matches those filters; 'crashcourse list' shows them all")
+    seed = args.seed
+    if args.sarif:
+        exported = _sarif_analyzers(args, cases)
+        chosen += exported
+        seed = exported[0].view.seed if seed is None else seed  # the export's numbering
     out_dir = Path(args.sarif_out) if args.sarif_out else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"crashcourse score: --sarif-out {out_dir} exists and is not a directory")
     err = report.console(stderr=True)
+    if args.sighted:
+        err.print("SIGHTED scoring: analyzers read comments, BUG markers and file names; not comparable with blind scores",
+                  style="yellow", markup=False, highlight=False)  # fmt: skip
     board = score.run_scoring(
         chosen, cases, args.tolerance, args.jobs or os.cpu_count() or 1,
         on_analyzer=lambda a: err.print(f"scoring {a.name} over {len(cases)} cases ...", style="dim"),
+        sighted=args.sighted, seed=seed,
     )  # fmt: skip
     if out_dir is not None:
         from harness.scoring import sarif
@@ -427,6 +505,35 @@ def cmd_score(args) -> int:
         out = report.console()
         for line in scoreboard.text_report(board):
             out.print(line, markup=False, highlight=False)
+    errored = {name: a["errors"] for name, a in board["analyzers"].items() if a["errors"]}
+    if errored and not args.allow_errors:
+        what = ", ".join(f"{n} on {k} unit{'s' if k > 1 else ''}" for n, k in errored.items())
+        err.print(f"crashcourse score: analyzers failed ({what}); exit 1 (--allow-errors: exit 0)",
+                  style="red", markup=False, highlight=False)  # fmt: skip
+        return 1
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from harness.report import terminal as report
+    from harness.scoring import blind
+
+    cases = _select_flaws(args)
+    if not cases:
+        raise UsageError("crashcourse export: no case matches those filters; 'crashcourse list' shows them all")
+    dest = Path(args.blind)
+    seed = blind.DEFAULT_SEED if args.seed is None else args.seed
+    view, key = blind.export(cases, dest, seed, Path(args.key) if args.key else None)
+    err = report.console(stderr=True)
+    err.print(f"wrote {len(view.units)} units ({len(cases)} cases, bug and fixed apart, unlabelled) to {dest}/ and "
+              f"their index {dest / blind.INDEX_NAME}; the key, {key}, stays with you", markup=False, highlight=False)  # fmt: skip
+    err.print(f"score what your pipeline found: crashcourse score --sarif FINDINGS.sarif --key {key}",
+              markup=False, highlight=False)  # fmt: skip
+    if args.seed is None:
+        err.print("the default seed is public: anyone can rebuild this numbering; for a pipeline you do not control, "
+                  "export with --seed N of your own", style="dim", markup=False, highlight=False)  # fmt: skip
     return 0
 
 
@@ -455,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _select_compiler(getattr(args, "cc", None))
             return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
-                    "score": cmd_score, "diagnose": cmd_diagnose}[args.command](args)
+                    "score": cmd_score, "export": cmd_export, "diagnose": cmd_diagnose}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
             if saved is None:
                 os.environ.pop(machine.CC_ENV, None)

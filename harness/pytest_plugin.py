@@ -25,6 +25,9 @@ def pytest_addoption(parser):
                     help="crashcourse: score this analyzer instead of running the lenses; each case x variant is an item "
                     "(the bug passes when it reports the flaw at a flaw line, the fixed twin when it stays silent)")
     group.addoption("--cc-tolerance", type=int, default=0, help="crashcourse: with --cc-analyzer, lines of slack (default 0)")
+    group.addoption("--cc-sighted", action="store_true", help="crashcourse: with --cc-analyzer, give analyzers the case folders "
+                    "as they are (comments, BUG markers, file names) instead of the blind view")
+    group.addoption("--cc-seed", type=int, default=None, help="crashcourse: with --cc-analyzer, the blind view's unit numbering")
 
 
 def pytest_configure(config):
@@ -38,9 +41,43 @@ def pytest_configure(config):
             config._cc_analyzers = analyzers.resolve(config.getoption("--cc-analyzer"))
         except UsageError as e:
             raise pytest.UsageError(str(e)) from None
+        config._cc_view = None
+        if not config.getoption("--cc-sighted"):
+            import tempfile
+
+            from harness.corpus.discover import load_all
+            from harness.scoring import blind
+
+            seed = config.getoption("--cc-seed")
+            try:  # numbered over the whole corpus, whatever is collected: a unit's name does not depend on -k
+                corpus = load_all()
+            except UsageError as e:
+                raise pytest.UsageError(str(e)) from None
+            root = Path(tempfile.mkdtemp(prefix="crashcourse-blind-"))
+            config._cc_view = blind.BlindView(corpus, blind.DEFAULT_SEED if seed is None else seed, root)
 
     for name, lens in LENSES.items():
         config.addinivalue_line("markers", f"{name}: runs under the crashcourse '{name}' lens ({lens.description})")
+
+
+def pytest_unconfigure(config):
+    view = getattr(config, "_cc_view", None)
+    if view is not None and view.root is not None:
+        import shutil
+
+        shutil.rmtree(view.root, ignore_errors=True)
+
+
+def pytest_report_header(config):
+    if not getattr(config, "_cc_analyzers", None):
+        return None
+    names = ", ".join(a.name for a in config._cc_analyzers)
+    view = getattr(config, "_cc_view", None)
+    if view is None:
+        return (f"crashcourse: SIGHTED analyzer scoring ({names}): analyzers read the case folders as they are "
+                "(comments, BUG markers, file names); not comparable with blind scores")  # fmt: skip
+    return (f"crashcourse: blind analyzer scoring ({names}): each analyzer reads unit-NNNN/main.<ext>, comments, "
+            f"markers and names removed (seed {view.seed}); lenses run the case")  # fmt: skip
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -127,9 +164,14 @@ class AnalyzerItem(pytest.Item):
         self.extra_keyword_matches.update(case.tags + [case.flaw.cls if case.flaw else ""])
 
     def runtest(self):
+        from harness.scoring import blind
         from harness.scoring.score import judge
 
-        result = self.analyzer.analyze_all([(self.case, self.variant)], 1)[0]
+        view = getattr(self.config, "_cc_view", None)
+        if view is not None and blind.reads_code(self.analyzer):
+            result = view.analyze(self.analyzer, [(self.case, self.variant)], 1)[0]
+        else:
+            result = self.analyzer.analyze_all([(self.case, self.variant)], 1)[0]
         unit = judge(self.case, self.variant, result, self.config.getoption("--cc-tolerance"))
         self.user_properties.append(("unit", unit))
         if unit["status"] == "n/a":

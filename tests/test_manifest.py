@@ -60,6 +60,9 @@ def test_fixture_loads_and_plans_runs(case_dir):
         ('at = "repro.c:7"', 'at = "nope.c:7"', "flaw.locations[0].at"),
         ('at = "repro.c:7"', 'at = "fixed.c:7"', "flaw.locations[0].at"),
         ('role = "write"', 'role = "scribble"', "flaw.locations[0].role"),
+        ('role = "write"', 'role = "write", cwe = 787', "flaw.locations[0].cwe"),  # not one of the flaw's CWEs
+        ('role = "write"', 'role = "write", cwe = "CWE-476"', "flaw.locations[0].cwe"),
+        ('role = "write"', 'role = "write", cwes = [476]', "flaw.locations[0].cwes"),
         ('class = "memory-spatial"', 'class = "concurrency-race"', "flaw.locations"),
         ('class = "memory-spatial"', 'class = "memory-spatial"\nmissed_by = { asan = "" }', "flaw.missed_by.asan"),
         ('class = "memory-spatial"', 'class = "memory-spatial"\nsevere = true', "flaw.severe"),
@@ -82,6 +85,14 @@ def test_flaw_truth_loads(case_dir):
     flaw = load_case(case_dir).flaw
     assert flaw.cwe == [476] and flaw.cls == "memory-spatial"
     assert [(loc.at, loc.role) for loc in flaw.locations] == [("repro.c:7", "write")]
+    assert flaw.locations[0].cwe == 476  # a location without its own cwe takes the flaw's first
+
+
+def test_a_location_names_its_own_cwe(case_dir):
+    p = case_dir / "case.toml"
+    p.write_text(p.read_text().replace("cwe = [476]", "cwe = [476, 787]").replace('role = "write"', 'role = "write", cwe = 787'))
+    flaw = load_case(case_dir).flaw
+    assert flaw.locations[0].cwe == 787 and flaw.locations[0].as_dict()["cwe"] == 787
 
 
 def test_flaw_line_follows_its_marker(case_dir):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -54,14 +55,19 @@ def test_unknown_analyzer_and_missing_command_are_one_line_exit_2(cli):
 
 
 GOOD = textwrap.dedent('''
-    import json, sys
+    # a lexical NULL-store finder: `*p = NULL` ... `*p = ...` on a later line; it reads only the code it is given
+    import json, re, sys
     source, out = sys.argv[1], sys.argv[2]
-    results = []
-    if source.endswith("repro.c"):
-        results.append({"ruleId": "null-store", "message": {"text": "store through NULL"},
-                        "properties": {"cwe": "CWE-476"},
-                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file://" + source},
-                                                            "region": {"startLine": 7}}}]})
+    results, null = [], set()
+    for n, line in enumerate(open(source).read().splitlines(), 1):
+        m = re.search(r"\\*\\s*(\\w+)\\s*=\\s*NULL", line)
+        if m:
+            null.add(m[1])
+        elif any(re.search(r"\\*" + v + r"\\s*=", line) for v in null):
+            results.append({"ruleId": "null-store", "message": {"text": "store through NULL"},
+                            "properties": {"cwe": "CWE-476"},
+                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file://" + source},
+                                                                "region": {"startLine": n}}}]})
     json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "good"}}, "results": results}]}, open(out, "w"))
 ''')
 
@@ -74,12 +80,16 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
             "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}",
             "--analyzer", "failing=sh -c 'echo boom >&2; exit 3'",
             "--analyzer", "garbage=echo this is not SARIF")  # fmt: skip
-    assert r.returncode == 0, r.stderr
+    # some unit errored: exit 1, and one line saying which analyzer failed where
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.splitlines()[-1] == ("crashcourse score: analyzers failed (failing on 2 units, garbage on 2 units); "
+                                         "exit 1 (--allow-errors: exit 0)")  # fmt: skip
     board = json.loads(r.stdout)["analyzers"]
     good = board["good"]
     assert good["levels"]["cwe"] | {"tp": 1, "fp": 0, "fn": 0, "tn": 1} == good["levels"]["cwe"]
     assert good["levels"]["line"]["precision"] == 1.0 and good["cells"]["fx-null"]["state"] == "caught"
-    for bad, why in (("failing", "exited 3: boom"), ("garbage", "did not write valid SARIF")):
+    assert [u["findings"][0]["file"] for u in good["units"] if u["findings"]] == ["repro.c"]  # main.c:7 -> repro.c:7
+    for bad, why in (("failing", "exited 3 (accepted: 0; --ok-exit): boom"), ("garbage", "did not write valid SARIF")):
         assert board[bad]["errors"] == 2 and board[bad]["scored"] == 0
         assert all(why in u["reason"] for u in board[bad]["units"])
         assert board[bad]["levels"]["file"]["recall"] == "n/a"
@@ -87,6 +97,10 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
         log = json.loads((out / f"{name}.sarif").read_text())
         jsonschema.Draft4Validator(SCHEMA).validate(log)
     assert len(json.loads((out / "good.sarif").read_text())["runs"][0]["results"]) == 1
+    r = cli("score", "fx-null", "--allow-errors", "--analyzer", "failing=sh -c 'exit 3'")
+    assert r.returncode == 0, r.stderr
+    r = cli("score", "fx-null", "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}")
+    assert r.returncode == 0, r.stderr
 
 
 def test_a_third_party_package_plugs_in_through_the_entry_point(tmp_path):
@@ -142,6 +156,11 @@ def test_pytest_option_makes_each_case_variant_an_item():
     assert r.returncode == 1, r.stdout
     assert "1 failed, 3 passed" in r.stdout
     assert "double-free[cppcheck-bug]" in r.stdout and "did not report the flaw at repro.c:58" in r.stdout
+    for extra, header in (([], "crashcourse: blind analyzer scoring (cppcheck)"),
+                          (["--cc-sighted"], "crashcourse: SIGHTED analyzer scoring (cppcheck)")):  # fmt: skip
+        co = subprocess.run([sys.executable, "-m", "pytest", "cases/double-free/case.toml", "-p", "no:cacheprovider", "--co",
+                             "--cc-analyzer", "cppcheck", *extra], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)  # fmt: skip
+        assert co.returncode == 0 and header in co.stdout, co.stdout
     bad = subprocess.run([sys.executable, "-m", "pytest", "cases", "-q", "--cc-analyzer", "nope", "--co"],
                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)  # fmt: skip
     assert bad.returncode == 4 and "unknown analyzer 'nope'" in bad.stderr
@@ -152,3 +171,131 @@ def test_builtin_analyzers_are_installed_here(spec):
     from harness.scoring.analyzers import get_analyzer
 
     assert get_analyzer(spec).missing() is None  # .ci/run and the analyzers extra install them
+
+
+# ---- races as pairs, findings one by one ----------------------------------------------------------------
+
+
+def test_a_race_is_found_when_both_sides_are_named():
+    """lost-update-counter: the read (repro.py:45) and the write (repro.py:47). One side is a line hit, not
+    a found race: pair recall says so."""
+    from harness.scoring.score import _tally
+
+    race = load_case(ROOT / "cases" / "lost-update-counter")
+    one = judge(race, "bug", Result(findings=[Finding("repro.py", 47, [362], "w")]))
+    both = judge(race, "bug", Result(findings=[Finding("repro.py", 45, [362], "r", related=[("repro.py", 47)])]))
+    assert one["outcome"]["line"] == both["outcome"]["line"] == ["tp"]
+    assert one["sides"] == ["repro.py:47"] and both["sides"] == ["repro.py:45", "repro.py:47"]
+    assert _tally([one])["pairs"] == {"found": 0, "units": 1, "recall": 0.0}
+    assert _tally([one, both])["pairs"] == {"found": 1, "units": 2, "recall": 0.5}
+    assert "sides" not in judge(FX, "bug", Result())  # not a race: no pair to find
+
+
+def test_finding_precision_tells_a_noisy_tool_from_a_quiet_one():
+    """Both tools catch fx-null at the unit level; one says 40 other things on the way."""
+    from harness.scoring.score import _tally
+
+    hit = Finding("repro.c", 7, [476], "r")
+    quiet = [judge(FX, "bug", Result(findings=[hit])), judge(FX, "fixed", Result())]
+    noisy = [judge(FX, "bug", Result(findings=[hit] + [Finding("repro.c", 5, [], "n")] * 20)),
+             judge(FX, "fixed", Result(findings=[Finding("fixed.c", 3, [], "n")] * 20 + [Finding("fixed.c", None, [], "crash")]))]  # fmt: skip
+    assert _tally(quiet)["levels"]["line"]["precision"] == 1.0 == _tally(quiet)["findings"]["precision"]
+    t = _tally(noisy)
+    assert t["levels"]["line"]["precision"] == 0.5  # the unit level: TP on the bug, FP on its twin
+    assert t["findings"] == {"tp": 1, "fp": 40, "unlocated": 1, "precision": 0.024}
+
+
+def test_plain_text_score_prints_findings_pairs_and_the_per_class_table(cli, tmp_path):
+    script = tmp_path / "good.py"
+    script.write_text(GOOD)
+    r = cli("score", "fx-null", "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}")
+    assert r.returncode == 0, r.stderr
+    text = r.stdout
+    assert "findings: 1 located (TP 1, FP 0), finding precision 1.00" in text
+    assert "race/deadlock pairs: none scored" in text
+    assert re.search(r"per class \(line level\)\s+recall precis\.\s+F1 scored\n\s+memory-spatial\s+1\.00\s+1\.00\s+1\.00\s+2\n", text), text
+
+
+# ---- the command adapter, as authors need it -------------------------------------------------------------
+
+EMIT = textwrap.dedent('''
+    # writes SARIF with one result per (level) argument, at line 7 of the source, then exits with the status asked for
+    import json, sys
+    source, status, version, *levels = sys.argv[1:]
+    results = [{"ruleId": "r-" + lv, "level": lv, "message": {"text": lv}, "properties": {"cwe": "CWE-476"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": source}, "region": {"startLine": 7}}}]}
+               for lv in levels]
+    print(json.dumps({"version": version, "runs": [{"tool": {"driver": {"name": "emit"}}, "results": results}]}))
+    sys.exit(int(status))
+''')
+
+
+def test_command_adapter_languages_exit_codes_levels_braces_and_versions(cli, tmp_path):
+    script = tmp_path / "emit.py"
+    script.write_text(EMIT)
+    emit = f"{sys.executable} {script} {{source}}"
+    site = ROOT / "tests" / "fixtures" / "site" / "cases"  # fx-heap-overflow and fx-null-deref (C), fx-lua-error (Lua)
+
+    # a C tool is never fed a Lua unit: n/a (this command would fail if it ran)
+    r = cli("score", "--json", "--analyzer", f"c-only[c,cpp]={emit} 0 2.1.0 error", cases=site)
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)["analyzers"]["c-only"]
+    assert a["cells"]["fx-lua-error"]["state"] == "n/a" and a["not_applicable"] == 2 and a["errors"] == 0
+    r = cli("score", "--analyzer", f"bad[c,rust]={emit} 0 2.1.0", cases=site)
+    assert r.returncode == 2 and "unknown language 'rust'" in r.stderr and r.stderr.count("\n") == 1
+
+    # a linter exits 1 when it found something: an error by default, scored with --ok-exit 0,1
+    r = cli("score", "fx-null", "--json", "--analyzer", f"lint[c]={emit} 1 2.1.0 error")
+    assert r.returncode == 1 and json.loads(r.stdout)["analyzers"]["lint"]["errors"] == 2
+    r = cli("score", "fx-null", "--json", "--ok-exit", "0,1", "--analyzer", f"lint[c]={emit} 1 2.1.0 error")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["analyzers"]["lint"]["cells"]["fx-null"]["state"] == "caught"
+    r = cli("score", "fx-null", "--ok-exit", "zero", "--analyzer", f"lint[c]={emit} 1 2.1.0 error")
+    assert r.returncode == 2 and "--ok-exit" in r.stderr
+
+    # --min-level warning drops notes: a note-only tool reports nothing
+    for extra, found in (([], 2), (["--min-level", "warning"], 0), (["--min-level", "note"], 2)):
+        r = cli("score", "fx-null", "--json", *extra, "--analyzer", f"notes[c]={emit} 0 2.1.0 note")
+        a = json.loads(r.stdout)["analyzers"]["notes"]
+        assert a["findings"]["tp"] + a["findings"]["fp"] == found, (extra, a["findings"])
+
+    # {{ and }} are literal braces
+    echo = tmp_path / "echo.py"
+    echo.write_text("import json, sys\nopen(sys.argv[1], 'w').write(sys.argv[2])\n"
+                    "print(json.dumps({'version': '2.1.0', 'runs': [{'tool': {'driver': {'name': 'e'}}, 'results': []}]}))\n")  # fmt: skip
+    r = cli("score", "fx-null", "--analyzer", f"brace={sys.executable} {echo} {tmp_path / 'arg.txt'} {{{{.runs}}}}-{{variant}}")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "arg.txt").read_text() == "{.runs}-unit"
+
+    # SARIF of another version is refused with a message that says so
+    r = cli("score", "fx-null", "--json", "--analyzer", f"old={emit} 0 2.0.0 error")
+    assert r.returncode == 1
+    reasons = {u["reason"] for u in json.loads(r.stdout)["analyzers"]["old"]["units"]}
+    assert reasons == {"'" + sys.executable + "' did not write valid SARIF: SARIF version '2.0.0': only SARIF 2.1.0 is read "
+                       "(its \"version\" must be \"2.1.0\")"}  # fmt: skip
+
+
+# ---- a broken plug-in ---------------------------------------------------------------------------------------
+
+
+def test_a_broken_entry_point_is_one_line_naming_its_distribution(tmp_path):
+    site = tmp_path / "site"
+    (site / "cc_broken_plugin-0.3.dist-info").mkdir(parents=True)
+    (site / "cc_broken_plugin-0.3.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: cc-broken-plugin\nVersion: 0.3\n")
+    (site / "cc_broken_plugin-0.3.dist-info" / "entry_points.txt").write_text(
+        "[crashcourse.analyzers]\nbroken = cc_broken:analyzer\nnot-one = cc_notone:NOT_AN_ANALYZER\n")
+    (site / "cc_broken.py").write_text("import no_such_module_xyz\n")
+    (site / "cc_notone.py").write_text("NOT_AN_ANALYZER = 3\n")
+    env = dict(os.environ, PYTHONPATH=f"{site}{os.pathsep}{ROOT}", CRASHCOURSE_CASES=str(FIXTURE_CASES))
+    r = subprocess.run([sys.executable, "-m", "harness", "score", "--analyzer", "broken", "fx-null"],
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr == ("analyzer 'broken': the entry point cc_broken:analyzer of distribution cc-broken-plugin 0.3 is broken "
+                        "(ModuleNotFoundError: No module named 'no_such_module_xyz')\n")  # fmt: skip
+    r = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--cc-analyzer", "broken", "--co", "-q",
+                        str(FIXTURE_CASES)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert r.returncode == 4 and "distribution cc-broken-plugin 0.3 is broken" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "harness", "score", "--analyzer", "not-one", "fx-null"],
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "cc_notone:NOT_AN_ANALYZER of distribution cc-broken-plugin 0.3 is not a crashcourse Analyzer" in r.stderr

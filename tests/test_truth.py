@@ -30,6 +30,12 @@ def test_truth_sarif_validates_and_has_one_result_per_flaw_location():
     assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cases/double-free/repro.c"
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 58}
     assert first["properties"] | {"class": "memory-temporal", "variant": "bug", "state": "bad"} == first["properties"]
+    # each location's own CWE: the NULL write of allocation-size-too-big-dns is CWE-690, not the flaw's first (191)
+    dns = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r["ruleId"]
+           for r in run["results"] if r["properties"]["case"] == "allocation-size-too-big-dns"}  # fmt: skip
+    assert dns == {34: "CWE-191", 35: "CWE-690"}
+    rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run["results"]} <= rules
     states = {(a["properties"]["case"], a["properties"]["variant"]): a["properties"]["state"] for a in run["artifacts"]}
     assert states[("double-free", "fixed")] == "good" and len(states) == 2 * len(CORPUS)
 
@@ -44,6 +50,19 @@ def test_every_flaw_line_carries_its_bug_marker(case):
         assert BUG_MARKER_RE.search(line), f"{case.id}: {loc.at} is '{line.strip()}', with no BUG marker"
     if case.flaw.cls in ("concurrency-race", "concurrency-deadlock"):
         assert len(case.flaw.locations) >= 2
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
+def test_no_fixed_twin_carries_a_bug_marker(case):
+    """The lint: a BUG marker in the fixed twin (or in a helper only its unit holds) is a wrong label
+    for readers and a free answer for a marker-grepping analyzer in sighted mode. Its comment says what
+    the fixed code does instead."""
+    from harness.corpus.manifest import bug_marker_lines
+    from harness.corpus.strip import unit_files
+
+    for f in unit_files(case, "fixed"):
+        marked = sorted(bug_marker_lines(f.source))
+        assert not marked, f"{case.id}: {f.source.name} (fixed unit) has BUG markers on line(s) {marked}"
 
 
 def test_per_lens_truth_comes_from_the_observed_expectations():

@@ -7,11 +7,11 @@
 #   `crashcourse run import-race` (the fixed variant), or `python3 fixed.py`.
 # WHAT MUST APPEAR
 #   exit 0; both threads print a time. Same scaffolding as repro.py: thread A pauses inside
-#   the module body exactly as before; the only change is the loader (eventloop_fixed.py, the line marked `# FIX:`).
+#   the module body exactly as before; the only change is the loader (eventloop_registry.py, the line marked `# FIX:`).
 import threading
 
 import _interleave
-import eventloop_fixed as eventloop  # FIX: the loader fills its own dict only after a complete import
+import eventloop_registry as eventloop  # FIX: the loader fills its own dict only after a complete import
 
 
 def thread_a_first_user() -> None:

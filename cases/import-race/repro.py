@@ -5,7 +5,7 @@
 #   and died with "AttributeError: partially initialized module ...".
 # HOW IT RUNS
 #   `crashcourse run import-race` (lens plain, profile cpython), or `python3 repro.py` from
-#   this folder. Helpers beside it: eventloop.py (the loader, with the bug), _backend_slow.py
+#   this folder. Helpers beside it: eventloop_sysmodules.py (the loader, with the bug), _backend_slow.py
 #   (the module being imported), _interleave.py (forces the interleaving every run).
 # WHAT MUST APPEAR
 #   the main thread dies with an uncaught AttributeError: partially initialized module
@@ -13,11 +13,11 @@
 #   the last frame in eventloop.current_time. There is no circular import: Python guesses
 #   one because that is the usual cause.
 #
-# The bug: eventloop.py, the line marked `# BUG:`; its twin is fixed.py.
+# The bug: eventloop_sysmodules.py, the line marked `# BUG:`; its twin is fixed.py.
 import threading
 
 import _interleave
-import eventloop  # BUG: this loader trusts sys.modules (see the BUG line in eventloop.py)
+import eventloop_sysmodules as eventloop  # BUG: this loader trusts sys.modules (see the BUG line there)
 
 
 def thread_a_first_user() -> None:

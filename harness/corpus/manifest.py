@@ -74,6 +74,7 @@ class FlawLocation:
     line: int
     role: str
     note: str = ""
+    cwe: int = 0  # this statement's CWE: the location's `cwe`, else the flaw's first (set by the loader)
 
     @property
     def at(self) -> str:
@@ -81,6 +82,8 @@ class FlawLocation:
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"file": self.file, "line": self.line, "role": self.role}
+        if self.cwe:
+            d["cwe"] = self.cwe
         if self.note:
             d["note"] = self.note
         return d
@@ -470,9 +473,9 @@ def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
         lp = f"{p}locations[{i}]"
         if not isinstance(loc, dict):
             raise ManifestError(path, lp, 'must be a table like { at = "repro.c:42", role = "free" }')
-        extra = sorted(set(loc) - {"at", "role", "note"})
+        extra = sorted(set(loc) - {"at", "role", "note", "cwe"})
         if extra:
-            raise ManifestError(path, f"{lp}.{extra[0]}", "is not a location field (known: at, role, note)")
+            raise ManifestError(path, f"{lp}.{extra[0]}", "is not a location field (known: at, role, cwe, note)")
         at = _req(loc, "at", str, path, lp + ".")
         m = LOCATION_RE.match(at)
         if not m:
@@ -494,7 +497,13 @@ def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
             raise ManifestError(
                 path, f"{lp}.at", f"{at} has no BUG marker ({hint}); point it at the marked statement, or mark it"
             )
-        locations.append(FlawLocation(fname, line, role, _opt(loc, "note", str, "", path, lp + ".")))
+        loc_cwe = loc.get("cwe", cwe[0])
+        if not isinstance(loc_cwe, int) or isinstance(loc_cwe, bool) or loc_cwe <= 0:
+            raise ManifestError(path, f"{lp}.cwe", "must be a CWE number like 476 (not 'CWE-476'): this statement's own CWE")
+        if loc_cwe not in cwe:
+            raise ManifestError(path, f"{lp}.cwe", f"is {loc_cwe}, which is not one of the flaw's CWEs "
+                                f"({', '.join(map(str, cwe))}); add it to flaw.cwe, or name one of those")  # fmt: skip
+        locations.append(FlawLocation(fname, line, role, _opt(loc, "note", str, "", path, lp + "."), loc_cwe))
     if cls in ("concurrency-race", "concurrency-deadlock") and len(locations) < 2:
         raise ManifestError(path, p + "locations", f"a {cls} flaw needs both sides (two or more locations), like DataRaceBench's access pairs")
     upstream = _opt(raw, "upstream", str, "", path, p)

@@ -140,17 +140,25 @@ def _strip_python(s: str) -> str:
     lines = s.split("\n")
     spans: list[tuple[int, int, int, int, str]] = []  # (line, col, end line, end col, replacement), columns in characters
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(s).readline):
-            if tok.type == tokenize.COMMENT:
-                spans.append((*tok.start, *tok.end, ""))
-            elif tok.type == tokenize.STRING:
-                spans += _embedded_markers(tok)
+        tokens = list(tokenize.generate_tokens(io.StringIO(s).readline))
         tree = ast.parse(s)
     except (tokenize.TokenError, SyntaxError) as e:
         raise StripError(f"not valid Python ({e})") from None
 
     def chars(lineno: int, byte_col: int) -> int:  # ast counts UTF-8 bytes, tokenize characters
         return len(lines[lineno - 1].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    chunks = [((n.lineno, chars(n.lineno, n.col_offset)), (n.end_lineno, chars(n.end_lineno, n.end_col_offset)), lang)
+              for n, lang in _code_in_strings(tree)]  # fmt: skip
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT:
+            spans.append((*tok.start, *tok.end, ""))
+        elif tok.type == tokenize.STRING:
+            lang = next((lg for a, b, lg in chunks if a <= tok.start and tok.end <= b), None)
+            if lang is None:
+                spans += _embedded_markers(tok)
+            else:  # C declarations for cffi, a Lua chunk for lupa: their comments go too
+                spans.append((*tok.start, *tok.end, _strip_string_body(tok.string, lang)))
 
     for node in ast.walk(tree):
         if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -164,12 +172,62 @@ def _strip_python(s: str) -> str:
                           chars(first.end_lineno, first.end_col_offset), "pass" if len(body) == 1 else ""))  # fmt: skip
     for l1, c1, l2, c2, repl in sorted(spans, reverse=True):  # from the end: earlier positions stay valid
         head, tail = lines[l1 - 1][:c1], lines[l2 - 1][c2:]
-        for k in range(l1, l2):
-            lines[k] = ""
-        lines[l1 - 1] = head + repl + (tail if l1 == l2 else "")
-        if l2 != l1:
-            lines[l2 - 1] = tail
+        if "\n" in repl:  # a string rewritten in place: the same lines
+            new = (head + repl + tail).split("\n")
+        else:  # removed: its lines stay, empty
+            new = [head + repl + tail] if l1 == l2 else [head + repl] + [""] * (l2 - l1 - 1) + [tail]
+        assert len(new) == l2 - l1 + 1, "a replacement moved a line"
+        lines[l1 - 1 : l2] = new
     return "\n".join(lines)
+
+
+# Code of another language kept in a Python string: the C declarations given to cffi's `cdef`, a Lua
+# chunk given to a lupa runtime (`execute`, `eval`, `compile`), directly or through a module-level name.
+_LUPA_CALLS = ("execute", "eval", "compile")
+
+
+def _code_in_strings(tree: ast.AST) -> list[tuple[ast.Constant, str]]:
+    uses_lupa = any(
+        (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "lupa")
+        or (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "lupa" for a in n.names))
+        for n in ast.walk(tree)
+    )  # fmt: skip
+    named: dict[str, list[ast.Constant]] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    named.setdefault(t.id, []).append(n.value)
+    out: list[tuple[ast.Constant, str]] = []
+    for n in ast.walk(tree):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            continue
+        lang = "c" if n.func.attr == "cdef" else "lua" if uses_lupa and n.func.attr in _LUPA_CALLS else None
+        if lang is None:
+            continue
+        for arg in n.args[:1]:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                out.append((arg, lang))
+            elif isinstance(arg, ast.Name):
+                out += [(c, lang) for c in named.get(arg.id, [])]
+    return out
+
+
+_STRING_OPEN = re.compile(r"(?i)[rbuf]*(\"\"\"|\'\'\'|\"|\')")
+
+
+def _strip_string_body(literal: str, language: str) -> str:
+    """A string literal with the comments of the code it holds removed (its lines kept)."""
+    m = _STRING_OPEN.match(literal)
+    if m is None or not literal.endswith(m.group(1)) or len(literal) < m.end() + len(m.group(1)):
+        return literal
+    body = literal[m.end() : len(literal) - len(m.group(1))]
+    try:
+        stripped = _strip_c(body, cpp=False) if language == "c" else _strip_lua(body)
+    except StripError:
+        return literal
+    stripped = "\n".join(ln.rstrip() for ln in stripped.split("\n"))
+    return literal[: m.end()] + stripped + m.group(1)
 
 
 # A comment of another language inside a Python string (a Lua chunk a lupa host runs) that carries a
@@ -195,6 +253,7 @@ def _embedded_markers(tok: tokenize.TokenInfo) -> list[tuple[int, int, int, int,
 # ---- Lua --------------------------------------------------------------------------------------------
 
 _LONG_OPEN = re.compile(r"\[(=*)\[")
+_CDEF_BEFORE = re.compile(r"\bcdef\s*\(?\s*$")
 
 
 def _strip_lua(s: str) -> str:
@@ -222,7 +281,10 @@ def _strip_lua(s: str) -> str:
                 end = s.find(close, m.end())
                 if end < 0:
                     raise StripError("unterminated long string")
-                out.append(s[i : end + len(close)])
+                body = s[m.end() : end]
+                if _CDEF_BEFORE.search("".join(out[-64:])):  # ffi.cdef[[ C declarations ]]: their comments go
+                    body = "\n".join(ln.rstrip() for ln in _strip_c(body, cpp=False).split("\n"))
+                out.append(s[i : m.end()] + body + close)
                 i = end + len(close)
                 continue
         if c in "\"'":
@@ -263,25 +325,46 @@ def _mentions(text: str, other: Path) -> bool:
     return False
 
 
-def unit_files(case: Case, variant: str) -> list[UnitFile]:
-    """What one variant needs to be read or run: its source (named main.<ext>), the build's extra
-    sources, and every case file it mentions (an import, an #include, a require, a file name in a
-    string), transitively. The other variant is never included."""
-    main = case.source(variant)
-    other = {case.source(v).resolve() for v in ("bug", "fixed") if v != variant}
-    pool = [
-        p for p in sorted(case.path.iterdir())
-        if p.is_file() and p.name not in NOT_CODE and p.resolve() not in other and p.resolve() != main.resolve()
-        and language_of(p) is not None
-    ]  # fmt: skip
-    chosen: list[Path] = [main] + [case.path / s for s in case.build.get("sources", [])]
-    queue = list(chosen)
+def _code(path: Path) -> str:
+    """A file's code, comments removed: what it needs is what its code names, not what its comments say."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        return strip_source(text, language_of(path) or "") if language_of(path) else text
+    except StripError:
+        return text
+
+
+def _reach(start: list[Path], pool: list[Path], code: dict[Path, str]) -> list[Path]:
+    chosen = list(start)
+    queue = list(start)
     while queue:
-        text = queue.pop().read_text(encoding="utf-8", errors="replace")
+        text = code[queue.pop()]
         for p in pool:
             if p not in chosen and _mentions(text, p):
                 chosen.append(p)
                 queue.append(p)
+    return chosen
+
+
+def unit_files(case: Case, variant: str) -> list[UnitFile]:
+    """What one variant needs to be read or run: its source (named main.<ext>), the build's extra
+    sources, and the case's helper files. A helper that the other variant's code names (an import, an
+    #include, a require, a file name in a string), transitively, and this variant's does not, belongs
+    to the other variant and is left out; every other helper is in (one loaded by a computed name, like
+    import-race's `_backend_` + name, is needed by both). Mentions are read in the code, never in the
+    comments. The other variant's source is never included."""
+    sources = {v: case.source(v) for v in ("bug", "fixed")}
+    main = sources[variant]
+    variant_files = {p.resolve() for p in sources.values()}
+    pool = [
+        p for p in sorted(case.path.iterdir())
+        if p.is_file() and p.name not in NOT_CODE and p.resolve() not in variant_files and language_of(p) is not None
+    ]  # fmt: skip
+    extra = [case.path / s for s in case.build.get("sources", [])]
+    code = {p: _code(p) for p in [*sources.values(), *pool, *extra]}
+    mine = _reach([main, *extra], pool, code)
+    theirs = _reach([v for k, v in sources.items() if k != variant] + extra, pool, code)
+    chosen = mine + [p for p in pool if p not in mine and p not in theirs and p not in extra]
     out = [UnitFile(main, "main" + main.suffix)]
     out += [UnitFile(p, p.name) for p in dict.fromkeys(chosen[1:])]
     return out

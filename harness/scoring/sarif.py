@@ -1,7 +1,8 @@
 """SARIF 2.1.0 both ways: the corpus's truth as SARD-style SARIF, analyzer results to and from SARIF.
 
 Truth follows the NIST SARD manifest conventions: one result per flaw location of a bug variant,
-`ruleId` = `CWE-nnn` (the flaw's first, most specific CWE), the location's file and line, and
+`ruleId` = `CWE-nnn` (the location's own CWE: its `cwe` in the manifest, else the flaw's first, most
+specific one), the location's file and line, and
 `properties` with the case id, the variant ("bug"), the flaw class, every CWE and the role. Every
 variant file is listed as an artifact with `properties.state` "bad" (bug) or "good" (fixed twin):
 a good artifact has no result.
@@ -45,7 +46,7 @@ def truth_sarif(cases: list[Case]) -> dict[str, Any]:
             rules.setdefault(cwe, _rule(cwe))
         for loc in t["locations"]:
             results.append({
-                "ruleId": f"CWE-{t['cwe'][0]}",
+                "ruleId": f"CWE-{loc.get('cwe') or t['cwe'][0]}",  # the statement's own CWE
                 "level": "error",
                 "kind": "fail",
                 "message": {"text": f"{case.id}: {loc.get('note') or t['class']} ({loc['role']})"},
@@ -116,11 +117,16 @@ def findings_sarif(analyzer: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def read_results(text: str, base: Path | None = None) -> list[dict[str, Any]]:
-    """Results of a SARIF log as plain dicts: {path, line, rule, cwe: [int], message}.
+LEVELS = ("none", "note", "warning", "error")  # SARIF's result levels, least severe first
 
-    Raises SarifError for text that is not JSON or not a SARIF log. The CWE comes from the result's
-    properties (cwe / tags), its rule's properties or relationships, or a 'CWE-nnn' in the rule id."""
+
+def read_results(text: str, base: Path | None = None, min_level: str | None = None) -> list[dict[str, Any]]:
+    """Results of a SARIF log as plain dicts: {path, line, rule, cwe: [int], message, level}.
+
+    Raises SarifError for text that is not JSON, not a SARIF log, or SARIF of another version than
+    2.1.0. The CWE comes from the result's properties (cwe / tags), its rule's properties or
+    relationships, or a 'CWE-nnn' in the rule id. A result's level is its own, else its rule's
+    defaultConfiguration.level, else "warning" (SARIF's default); `min_level` drops the results below it."""
     import re
 
     try:
@@ -129,6 +135,11 @@ def read_results(text: str, base: Path | None = None) -> list[dict[str, Any]]:
         raise SarifError(f"not JSON ({e.msg} at line {e.lineno})" if isinstance(e, json.JSONDecodeError) else "not JSON") from None
     if not isinstance(log, dict) or not isinstance(log.get("runs"), list):
         raise SarifError("not a SARIF log: no 'runs' array")
+    if log.get("version") != "2.1.0":
+        raise SarifError(f"SARIF version {log.get('version')!r}: only SARIF 2.1.0 is read (its \"version\" must be \"2.1.0\")")
+    if min_level is not None and min_level not in LEVELS:
+        raise SarifError(f"unknown SARIF level {min_level!r} (known: {', '.join(LEVELS)})")
+    floor = LEVELS.index(min_level) if min_level else 0
     cwe_re = re.compile(r"CWE-(\d+)", re.I)
     out = []
     for run in log["runs"]:
@@ -136,13 +147,20 @@ def read_results(text: str, base: Path | None = None) -> list[dict[str, Any]]:
             raise SarifError("not a SARIF log: a run is not an object")
         driver = ((run.get("tool") or {}).get("driver") or {})
         rule_cwe: dict[str, list[int]] = {}
+        rule_level: dict[str, str] = {}
         for r in driver.get("rules") or []:
             blob = json.dumps([r.get("id"), r.get("properties"), r.get("relationships")])
             rule_cwe[r.get("id", "")] = [int(c) for c in cwe_re.findall(blob)]
+            lv = (r.get("defaultConfiguration") or {}).get("level")
+            if lv in LEVELS:
+                rule_level[r.get("id", "")] = lv
         for res in run.get("results") or []:
             if not isinstance(res, dict):
                 raise SarifError("not a SARIF log: a result is not an object")
             rule = res.get("ruleId") or ""
+            level = res.get("level") if res.get("level") in LEVELS else rule_level.get(rule, "warning")
+            if LEVELS.index(level) < floor:
+                continue
             cwe = [int(c) for c in cwe_re.findall(json.dumps([rule, res.get("properties"), res.get("taxa")]))]
             cwe = cwe or rule_cwe.get(rule, [])
             path, line = "", None
@@ -154,6 +172,6 @@ def read_results(text: str, base: Path | None = None) -> list[dict[str, Any]]:
                     line = (phys.get("region") or {}).get("startLine")
                     break
             msg = res.get("message") or {}
-            out.append({"path": path, "line": line, "rule": rule, "cwe": list(dict.fromkeys(cwe)),
+            out.append({"path": path, "line": line, "rule": rule, "cwe": list(dict.fromkeys(cwe)), "level": level,
                         "message": msg.get("text", "") if isinstance(msg, dict) else str(msg)})  # fmt: skip
     return out

@@ -12,6 +12,15 @@ The unit is one case variant. The bug variant is a positive, the fixed twin a ne
   cwe   as line, and the matching finding's CWE equals one of the flaw's or is equivalent
         (harness.scoring.cwe.CWE_GROUPS). Findings that name no CWE are not scored at this level.
 
+Beside the per-unit levels, two figures that the units hide:
+
+  pairs     races and deadlocks (concurrency-race, concurrency-deadlock) are found only when both sides
+            are: a bug unit of those classes counts as a found pair when its findings (with their related
+            locations) name at least two distinct flaw locations. pair recall = found pairs / such units.
+  findings  every located finding is TP (on a flaw line of a bug unit) or FP (anywhere else, fixed twins
+            included): finding precision = TP/(TP+FP), so 40 findings a file are told from 1. Findings
+            with no line are counted apart.
+
 A finding without a line (a crash with no trace) counts at file level only. An analyzer that
 crashes, times out or prints garbage is an *error* for that unit, reported and left out of the
 counts; a case an analyzer does not look at (another language, a lens the case does not run) is
@@ -32,6 +41,7 @@ from harness.scoring.analyzers import Analyzer, Finding, Result
 from harness.scoring.cwe import cwe_matches
 
 LEVELS = ("file", "line", "cwe")
+PAIR_CLASSES = ("concurrency-race", "concurrency-deadlock")  # a flaw found only when both sides are named
 
 
 def _ratio(num: int, den: int) -> float | str:
@@ -75,15 +85,17 @@ def judge(case: Case, variant: str, result: Result, tolerance: int = 0) -> dict[
     if result.error:
         return {**unit, "status": "error", "reason": result.error, "findings": [], "outcome": {}}
     findings = []
+    sides: set[str] = set()  # the flaw locations named by some finding
     for f in result.findings:
         file = case_file(case, f.path)
         if file is None:
             continue  # outside the case: not about it
         points = [(file, f.line)] + [(case_file(case, p), n) for p, n in f.related]
         points = [(fl, n) for fl, n in points if fl and n]
-        line_hit = variant == "bug" and any(
-            fl == loc.file and abs(n - loc.line) <= tolerance for fl, n in points for loc in flaw.locations
-        )
+        named = {loc.at for fl, n in points for loc in flaw.locations if fl == loc.file and abs(n - loc.line) <= tolerance}
+        line_hit = variant == "bug" and bool(named)
+        if line_hit:
+            sides |= named
         findings.append({**f.as_dict(), "file": file, "located": bool(points), "line_hit": line_hit,
                          "cwe_hit": line_hit and any(cwe_matches(c, flaw.cwe) for c in f.cwe)})  # fmt: skip
     located = [f for f in findings if f["located"]]
@@ -98,6 +110,8 @@ def judge(case: Case, variant: str, result: Result, tolerance: int = 0) -> dict[
         outcome = {"file": ["fp"] if findings else ["tn"], "line": ["fp"] if located else ["tn"],
                    "cwe": ["fp"] if with_cwe else ["tn"]}  # fmt: skip
     out = {**unit, "status": "ok", "findings": findings, "outcome": outcome}
+    if variant == "bug" and flaw.cls in PAIR_CLASSES:
+        out["sides"] = sorted(sides)  # both sides of the race or the cycle: two or more
     if result.detail:
         out["detail"] = result.detail
     return out
@@ -110,6 +124,8 @@ def _empty() -> dict[str, dict[str, int]]:
 def _tally(units: list[dict[str, Any]]) -> dict[str, Any]:
     counts = _empty()
     errors = na = 0
+    found = {"tp": 0, "fp": 0, "unlocated": 0}
+    pairs = {"found": 0, "units": 0}
     for u in units:
         if u["status"] == "error":
             errors += 1
@@ -119,8 +135,15 @@ def _tally(units: list[dict[str, Any]]) -> dict[str, Any]:
             for lv in LEVELS:
                 for o in u["outcome"][lv]:
                     counts[lv][o] += 1
+            for f in u["findings"]:
+                found["unlocated" if not f["located"] else "tp" if f["line_hit"] else "fp"] += 1
+            if u["variant"] == "bug" and u["class"] in PAIR_CLASSES:
+                pairs["units"] += 1
+                pairs["found"] += len(u.get("sides", [])) >= 2
     return {
         "levels": {lv: {**counts[lv], **metrics(counts[lv])} for lv in LEVELS},
+        "findings": {**found, "precision": _ratio(found["tp"], found["tp"] + found["fp"])},
+        "pairs": {**pairs, "recall": _ratio(pairs["found"], pairs["units"])},
         "errors": errors,
         "not_applicable": na,
         "scored": len(units) - errors - na,
@@ -162,43 +185,76 @@ def cell(case: Case, analyzer: str, bug: dict[str, Any], fixed: dict[str, Any]) 
 
 def run_scoring(
     analyzers: list[Analyzer], cases: list[Case], tolerance: int = 0, jobs: int = 1,
-    on_analyzer=None,
+    on_analyzer=None, sighted: bool = False, seed: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Run every analyzer over every case variant and score it. Never raises for what an analyzer does."""
-    from harness.corpus import machine
+    """Run every analyzer over every case variant and score it. Never raises for what an analyzer does.
 
+    Blind by default: an analyzer that reads code is given the blind view (harness.scoring.blind), its
+    findings mapped back to case files; `sighted` gives it the case folders as they are."""
+    import contextlib
+
+    from harness.corpus import machine
+    from harness.scoring import blind
+
+    seed = blind.DEFAULT_SEED if seed is None else seed
     board: dict[str, Any] = {
         "format": "crashcourse-score/1", "machine": machine.facts(), "line_tolerance": tolerance,
+        "view": "sighted" if sighted else "blind", **({} if sighted else {"seed": seed}),
         "cases": [{"case": c.id, "class": c.flaw.cls if c.flaw else "", "language": c.language} for c in cases],
         "analyzers": {},
     }  # fmt: skip
     units = [(c, v) for c in cases for v in VARIANTS]
-    for a in analyzers:
-        if on_analyzer:
-            on_analyzer(a)
-        try:
-            results = a.analyze_all(units, jobs)
-        except Exception as e:  # a plug-in whose batch method itself blows up: every unit is an error
-            msg = f"{type(e).__name__}: {e}".splitlines()[0][:300]
-            results = [Result(error=msg) for _ in units]
-        judged = [judge(c, v, r, tolerance) for (c, v), r in zip(units, results, strict=True)]
-        by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for u in judged:
-            by_class[u["class"]].append(u)
-        cells = {}
-        for c in cases:
-            bug = next(u for u in judged if u["case"] == c.id and u["variant"] == "bug")
-            fixed = next(u for u in judged if u["case"] == c.id and u["variant"] == "fixed")
-            cells[c.id] = cell(c, a.name, bug, fixed)
-        board["analyzers"][a.name] = {
-            "kind": a.kind,
-            "description": a.description,
-            **_tally(judged),
-            "by_class": {k: _tally(v) for k, v in sorted(by_class.items())},
-            "cells": cells,
-            "units": judged,
-        }
+    with contextlib.ExitStack() as stack:
+        view = None
+        if not sighted and any(blind.reads_code(a) for a in analyzers):
+            view = stack.enter_context(blind.temporary(cases, seed))
+        for a in analyzers:
+            _score_one(board, a, cases, units, tolerance, jobs, on_analyzer, view)
     return board
+
+
+def analyzer_view(a: Analyzer, sighted: bool) -> str:
+    """What an analyzer saw: 'blind' (the blind view), 'sighted' (the case folders), or 'run' (a lens: it
+    ran the case and read no code)."""
+    from harness.scoring import blind
+
+    if not blind.reads_code(a):
+        return "blind" if isinstance(a, blind.ExportedSarif) else "run"
+    return "sighted" if sighted else "blind"
+
+
+def _score_one(board, a, cases, units, tolerance, jobs, on_analyzer, view) -> None:
+    if on_analyzer:
+        on_analyzer(a)
+    from harness.scoring import blind
+
+    use_view = view is not None and blind.reads_code(a)
+    try:
+        results = view.analyze(a, units, jobs) if use_view else a.analyze_all(units, jobs)
+    except Exception as e:  # a plug-in whose batch method itself blows up: every unit is an error
+        msg = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+        results = [Result(error=msg) for _ in units]
+    judged = [judge(c, v, r, tolerance) for (c, v), r in zip(units, results, strict=True)]
+    if use_view:
+        for (c, v), u in zip(units, judged, strict=True):
+            u["unit"] = view.unit(c.id, v).name
+    by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for u in judged:
+        by_class[u["class"]].append(u)
+    cells = {}
+    for c in cases:
+        bug = next(u for u in judged if u["case"] == c.id and u["variant"] == "bug")
+        fixed = next(u for u in judged if u["case"] == c.id and u["variant"] == "fixed")
+        cells[c.id] = cell(c, a.name, bug, fixed)
+    board["analyzers"][a.name] = {
+        "kind": a.kind,
+        "description": a.description,
+        "view": analyzer_view(a, board["view"] == "sighted"),
+        **_tally(judged),
+        "by_class": {k: _tally(v) for k, v in sorted(by_class.items())},
+        "cells": cells,
+        "units": judged,
+    }
 
 
 def as_findings_rows(entry: dict[str, Any], cases: list[Case]) -> list[dict[str, Any]]:
@@ -244,10 +300,15 @@ def bless(board: dict[str, Any], path: Path | None = None) -> Path:
     stored["machine"], stored["line_tolerance"] = board["machine"], board["line_tolerance"]
     for name, entry in board["analyzers"].items():
         old = stored["analyzers"].get(name, {"units": []})
+        view = entry.get("view", "sighted")
+        if old.get("view", "sighted") != view:
+            old = {"units": []}  # a blind run replaces a sighted one whole: the two never mix in one row
         fresh = {(u["case"], u["variant"]): u for u in _scrub(entry["units"])}
         units = [u for u in old["units"] if (u["case"], u["variant"]) not in fresh] + list(fresh.values())
         units.sort(key=lambda u: (u["case"], u["variant"]))
-        stored["analyzers"][name] = {"kind": entry["kind"], "description": entry["description"], "units": units}
+        stored["analyzers"][name] = {"kind": entry["kind"], "description": entry["description"], "view": view,
+                                     **({"seed": board["seed"]} if view == "blind" and "seed" in board else {}),
+                                     "units": units}  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n")
@@ -275,6 +336,8 @@ def rejudge(case: Case, unit: dict[str, Any], tolerance: int = 0, lens: bool = F
         for f in unit["findings"]
     ]  # fmt: skip
     out = judge(case, unit["variant"], Result(findings=findings, detail=unit.get("detail", {})), tolerance)
+    if "unit" in unit:
+        out["unit"] = unit["unit"]
     for new, old in zip(out["findings"], unit["findings"], strict=True):
         new.pop("path", None)
         if "related" in old:
@@ -309,7 +372,8 @@ def summarize(stored: dict[str, Any], cases: list[Case]) -> dict[str, Any]:
         by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for u in units:
             by_class[u["class"]].append(u)
-        out["analyzers"][name] = {"kind": entry["kind"], "description": entry["description"], **_tally(units),
+        out["analyzers"][name] = {"kind": entry["kind"], "description": entry["description"],
+                                  "view": entry.get("view", "sighted"), **_tally(units),
                                   "by_class": {k: _tally(v) for k, v in sorted(by_class.items())},
                                   "cells": cells, "units": units}  # fmt: skip
     return out

@@ -16,18 +16,52 @@ def _fmt(v: Any) -> str:
     return f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
+VIEW_LINE = {
+    "blind": "blind view (seed {seed}): analyzers read unit-NNNN/main.<ext>, comments, markers and names removed",
+    "sighted": "SIGHTED: analyzers read the case folders as they are (comments, BUG markers, file names); "
+               "not comparable with blind scores",
+}  # fmt: skip
+VIEW_WORD = {"blind": "blind", "sighted": "SIGHTED", "run": "run"}
+
+
+def view_line(board: dict[str, Any]) -> str:
+    return VIEW_LINE[board.get("view", "sighted")].format(seed=board.get("seed"))
+
+
+def _ratio_text(t: dict[str, Any]) -> tuple[str, str]:
+    f, pr = t["findings"], t["pairs"]
+    findings = (f"findings: {f['tp'] + f['fp']} located (TP {f['tp']}, FP {f['fp']}), finding precision "
+                f"{_fmt(f['precision'])}" + (f"; {f['unlocated']} with no line" if f["unlocated"] else ""))  # fmt: skip
+    pairs = (f"race/deadlock pairs: both sides named in {pr['found']} of {pr['units']} (pair recall {_fmt(pr['recall'])})"
+             if pr["units"] else "race/deadlock pairs: none scored")  # fmt: skip
+    return findings, pairs
+
+
 def text_report(board: dict[str, Any]) -> list[str]:
-    """Per analyzer: TP/FP/FN/TN and precision/recall/specificity/F1 at each level, then the matrix."""
-    lines = [f"crashcourse score · {len(board['cases'])} cases · line tolerance ±{board['line_tolerance']}"]
+    """Per analyzer: TP/FP/FN/TN and precision/recall/specificity/F1 at each level, finding precision,
+    pair recall and the per-class table; then the matrix."""
+    lines = [f"crashcourse score · {view_line(board)} · {len(board['cases'])} cases · line tolerance ±{board['line_tolerance']}"]
     for name, a in board["analyzers"].items():
         lines.append("")
-        lines.append(f"{name} ({a['kind']}): {a['scored']} variants scored, {a['errors']} errors, "
-                     f"{a['not_applicable']} n/a")  # fmt: skip
+        saw = {"run": "runs the case"}.get(a.get("view", ""), VIEW_WORD.get(a.get("view", ""), a.get("view", "")))
+        lines.append(f"{name} ({a['kind']}, {saw}): {a['scored']} variants scored, "
+                     f"{a['errors']} errors, {a['not_applicable']} n/a")  # fmt: skip
         lines.append(f"  {'level':6} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}  {'precision':>9} {'recall':>7} {'specif.':>7} {'F1':>5}")
         for lv in LEVELS:
             c = a["levels"][lv]
             lines.append(f"  {lv:6} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4} {c['tn']:>4}  {_fmt(c['precision']):>9} "
                          f"{_fmt(c['recall']):>7} {_fmt(c['specificity']):>7} {_fmt(c['f1']):>5}")  # fmt: skip
+        findings, pairs = _ratio_text(a)
+        lines += [f"  {findings}", f"  {pairs}"]
+        classes = [(k, t) for k, t in a.get("by_class", {}).items() if t["scored"]]
+        if classes:
+            head = "per class (line level)"
+            width = max(len(head), *(len(k) for k, _ in classes))
+            lines.append(f"  {head:{width}}  {'recall':>7} {'precis.':>7} {'F1':>5} {'scored':>6}")
+            for k, t in classes:
+                lv = t["levels"]["line"]
+                lines.append(f"  {k:{width}}  {_fmt(lv['recall']):>7} {_fmt(lv['precision']):>7} {_fmt(lv['f1']):>5} {t['scored']:>6}"
+                             + (f"   pairs {t['pairs']['found']}/{t['pairs']['units']}" if t["pairs"]["units"] else ""))  # fmt: skip
         for u in a["units"]:
             if u["status"] == "error":
                 lines.append(f"  error: {u['case']} {u['variant']}: {u['reason']}")
@@ -85,8 +119,9 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
 
     out = ["# Scoreboard: who catches what\n"]
     out.append(
-        "Every case's flaw, scored against every analyzer and lens: static analyzers over the source, the lenses\n"
-        "from their run records. A **bug** variant is a positive, its **fixed twin** a negative; a finding counts\n"
+        "Every case's flaw, scored against every analyzer and lens: static analyzers over the blind view (each case\n"
+        "variant a neutral `unit-NNNN/` folder, comments, markers and names removed), the lenses from their run\n"
+        "records. A **bug** variant is a positive, its **fixed twin** a negative; a finding counts\n"
         "when it lands on a flaw line of the case's `[flaw]` table. How it is scored, and how to plug in your own\n"
         "analyzer: [the analyzer corpus](analyzer-corpus.md).\n"
     )
@@ -102,18 +137,33 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
                "Regenerate: `crashcourse score --analyzer NAME ... --bless`.\n")  # fmt: skip
 
     out.append("## Summary per analyzer\n")
-    out.append("Line level (a finding on a flaw line); file level (anything in the bug variant) and CWE level "
-               "(line + a matching CWE) beside it. n/a: 0/0.\n")  # fmt: skip
-    out.append("| analyzer | kind | TP | FP | FN | TN | precision | recall | specificity | F1 | file P/R | CWE P/R | errors | n/a |")
-    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    out.append("Line level (a finding on a flaw line), with file level (anything in the bug variant) and CWE level "
+               "(line + a matching CWE) beside it; finding precision counts every finding, pair recall the races and "
+               "deadlocks whose both sides were named. *Saw*: **blind** (the blind view), **run** (a lens runs the "
+               "case and reads no code), **SIGHTED** (the case folders as they are: comments, markers, names). "
+               "n/a: 0/0.\n")  # fmt: skip
+    heads = [("analyzer", ""), ("saw", "what the analyzer was given"), ("TP/FP/FN/TN", "line level"),
+             ("P", "line precision"), ("R", "line recall"), ("spec.", "line specificity"), ("F1", "line F1"),
+             ("file P/R", "file level precision / recall"), ("CWE P/R", "CWE level precision / recall"),
+             ("finding P", "finding precision: located findings on a flaw line / all located findings"),
+             ("pairs", "races and deadlocks with both sides named / scored"), ("err", "units the analyzer failed on"),
+             ("n/a", "units it does not look at")]  # fmt: skip
+    rows = ['<div class="cc-sb-wrap"><table class="cc-sb-summary">',
+            "<thead><tr>" + "".join(f'<th title="{_esc(t)}">{_esc(h)}</th>' if t else f"<th>{_esc(h)}</th>" for h, t in heads)
+            + "</tr></thead><tbody>"]  # fmt: skip
     for n in names:
         a = s["analyzers"][n]
         ln, fl, cw = a["levels"]["line"], a["levels"]["file"], a["levels"]["cwe"]
-        out.append(f"| `{n}` | {a['kind']} | {ln['tp']} | {ln['fp']} | {ln['fn']} | {ln['tn']} | {_fmt(ln['precision'])} | "
-                   f"{_fmt(ln['recall'])} | {_fmt(ln['specificity'])} | {_fmt(ln['f1'])} | "
-                   f"{_fmt(fl['precision'])}/{_fmt(fl['recall'])} | {_fmt(cw['precision'])}/{_fmt(cw['recall'])} | "
-                   f"{a['errors']} | {a['not_applicable']} |")  # fmt: skip
-    out.append("")
+        fp, pr = a["findings"], a["pairs"]
+        seen = a.get("view", "sighted")
+        cells = [f"<code>{_esc(n)}</code>", f'<span class="cc-sb-view cc-sb-view-{seen}">{VIEW_WORD.get(seen, seen)}</span>',
+                 f"{ln['tp']}/{ln['fp']}/{ln['fn']}/{ln['tn']}", _fmt(ln["precision"]), _fmt(ln["recall"]),
+                 _fmt(ln["specificity"]), _fmt(ln["f1"]), f"{_fmt(fl['precision'])}/{_fmt(fl['recall'])}",
+                 f"{_fmt(cw['precision'])}/{_fmt(cw['recall'])}", _fmt(fp["precision"]),
+                 f"{pr['found']}/{pr['units']}" if pr["units"] else "-", str(a["errors"]), str(a["not_applicable"])]  # fmt: skip
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    rows.append("</tbody></table></div>\n")
+    out += rows
 
     out.append("## The matrix\n")
     legend = " ".join(f'<span class="cc-sb cc-sb-{st.replace("/", "")}">{sym} {word}</span> {what};'
@@ -157,10 +207,11 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
         out.append("")
 
     out.append("## Recall and precision per class\n")
-    out.append("Line level, `recall / precision` per flaw class and analyzer; `-` where the analyzer looked at no case of the class.\n")
+    out.append("Line level, `recall / precision` per flaw class and analyzer; `-` where the analyzer looked at no case of "
+               "the class; for races and deadlocks, the pairs found beside.\n")  # fmt: skip
     classes = sorted({c.flaw.cls for c in cases if c.flaw})
-    out.append("| class | " + " | ".join(f"`{n}`" for n in names) + " |")
-    out.append("|---|" + "--:|" * len(names))
+    rows = ['<div class="cc-sb-wrap"><table class="cc-sb-classes">',
+            "<thead><tr><th>class</th>" + "".join(f"<th><code>{_esc(n)}</code></th>" for n in names) + "</tr></thead><tbody>"]
     for k in classes:
         cells = []
         for n in names:
@@ -169,9 +220,11 @@ def render_page(cases, stored: tuple[str, dict[str, Any]] | None, link=None) -> 
                 cells.append("-")
                 continue
             lv = t["levels"]["line"]
-            cells.append(f"{_fmt(lv['recall'])} / {_fmt(lv['precision'])}")
-        out.append(f"| {k} | " + " | ".join(cells) + " |")
-    out.append("")
+            pairs = f" · pairs {t['pairs']['found']}/{t['pairs']['units']}" if t["pairs"]["units"] else ""
+            cells.append(f"{_fmt(lv['recall'])} / {_fmt(lv['precision'])}{pairs}")
+        rows.append(f"<tr><th>{_esc(k)}</th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    rows.append("</tbody></table></div>\n")
+    out += rows
     return "\n".join(out)
 
 

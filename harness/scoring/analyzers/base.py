@@ -79,9 +79,33 @@ class Analyzer:
         return out
 
 
+@dataclass(eq=False)
+class BlindCase(Case):
+    """What an analyzer is given in blind mode (the default) in place of a case: one unit of the blind
+    view, a folder holding one variant's code, comments and markers removed, lines at their numbers.
+
+    id        the unit's name, "unit-0007" (numbers shuffled from the seed; never the case id)
+    path      the unit's folder (a temporary directory, or the export's DIR/unit-0007)
+    language  "c", "cpp", "python" or "lua"
+    variants  {"unit": "main.c"}: the unit's own source, main.<ext>; `source()` returns it for any variant
+    build     the manifest's build flags (cflags, ldflags, libs) and extra `sources`, named as in the unit
+    files     every file of the unit, main first: the helper sources and headers it needs, blinded alike
+    Everything else is empty: no title, summary, tags, lenses, incident, expectations, flaw or exercise.
+    The `variant` argument that comes with it is always "unit": which variant it is stays with the scorer.
+    """
+
+    files: list[str] = field(default_factory=list)
+
+    def source(self, variant: str = "unit") -> Path:
+        return self.path / self.variants["unit"]
+
+
 def scan_files(case: Case, variant: str) -> list[Path]:
-    """What a static analyzer reads for a variant: its source, the extra build sources, and for the bug
-    variant the helper files its flaw locations name (import-race's eventloop.py)."""
+    """What a static analyzer reads for a variant. Blind (a BlindCase): every file of the unit, main
+    first. Sighted: its source, the extra build sources, and for the bug variant the helper files its
+    flaw locations name (import-race's eventloop_sysmodules.py)."""
+    if isinstance(case, BlindCase):
+        return [case.path / name for name in case.files]
     files = [case.source(variant)] + [case.path / s for s in case.build.get("sources", [])]
     if variant == "bug" and case.flaw:
         files += [case.path / loc.file for loc in case.flaw.locations]

@@ -1,13 +1,17 @@
-"""The generic adapter: run any command template over each variant and read SARIF from it.
+"""The generic adapter: run any command template over each unit and read SARIF from it.
 
-    crashcourse score --analyzer 'mytool=mytool --sarif {sarif} {source}'
+    crashcourse score --analyzer 'mytool[c,cpp]=mytool --sarif {sarif} {source}' --ok-exit 0,1 --min-level warning
 
-Placeholders: {source} (the variant's source file), {sources} (it and the helper files, space
-separated), {case_dir}, {case}, {variant}, {language}, {workdir} (a fresh temporary directory, also
+`NAME[LANGS]=TEMPLATE`: LANGS (optional, comma-separated: c, cpp, lua, python) are the languages the
+command reads; a unit of another language is n/a, never fed to it. Placeholders: {source} (the unit's
+main source), {sources} (it and the helper files, space separated), {case_dir} (the unit's folder),
+{case} (the unit's name), {variant} ("unit"), {language}, {workdir} (a fresh temporary directory, also
 the working directory), {sarif} (a path in workdir to write SARIF to; without it SARIF is read from
-stdout), {executable} (the variant built as a standalone executable, -O0 -g; C/C++ only) and {module}
-(the folder of its cffi extension module, importable as {module_name}). A missing command is bad input
-(exit 2); a non-zero exit, a timeout or output that is not SARIF is that case's recorded error.
+stdout), {executable} (the unit built as a standalone executable, -O0 -g; C/C++ only) and {module}
+(the folder of its cffi extension module, importable as {module_name}). Blind (the default), all of
+these are the blind unit's; `--sighted`, the case's own (its id, variant, folder). `{{` and `}}` are a
+literal brace. A missing command is bad input (exit 2); an exit status outside `ok_exit` (default 0),
+a timeout or output that is not SARIF 2.1.0 is that unit's recorded error.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ PLACEHOLDERS = ("source", "sources", "case_dir", "case", "variant", "language", 
 class CommandAnalyzer(Analyzer):
     kind = "static"
 
-    def __init__(self, name: str, template: str, languages: tuple[str, ...] | None = None, timeout_s: float = 120.0):
+    def __init__(self, name: str, template: str, languages: tuple[str, ...] | None = None, timeout_s: float = 120.0,
+                 ok_exit: tuple[int, ...] = (0,), min_level: str | None = None):  # fmt: skip
         if not name or not template:
             raise UsageError(f"analyzer '{name}={template}': write NAME='command template with {{source}}'")
+        self.ok_exit, self.min_level = tuple(ok_exit), min_level
         try:
             self.argv_template = shlex.split(template)
         except ValueError as e:
@@ -38,7 +44,7 @@ class CommandAnalyzer(Analyzer):
         self.command = self.argv_template[0]
         self.description = f"command: {template}"
         if languages:
-            self.languages = languages
+            self.languages = tuple(languages)
         for word in self.argv_template:
             try:
                 word.format_map(_Check())
@@ -80,11 +86,12 @@ class CommandAnalyzer(Analyzer):
             proc = run_tool(argv, workdir, self.timeout_s)
         except ToolFailed as e:
             return Result(error=str(e))
-        if proc.returncode != 0:
-            return Result(error=f"'{self.command}' exited {proc.returncode}: {_tail(proc.stderr or proc.stdout)}")
+        if proc.returncode not in self.ok_exit:
+            ok = ", ".join(map(str, self.ok_exit))
+            return Result(error=f"'{self.command}' exited {proc.returncode} (accepted: {ok}; --ok-exit): {_tail(proc.stderr or proc.stdout)}")
         text = (workdir / "out.sarif").read_text(errors="replace") if "sarif" in uses else proc.stdout
         try:
-            results = sarif.read_results(text)
+            results = sarif.read_results(text, min_level=self.min_level)
         except (sarif.SarifError, OSError) as e:
             return Result(error=f"'{self.command}' did not write valid SARIF: {e}")
         return Result(findings=[Finding(r["path"], r["line"], r["cwe"], r["rule"], r["message"]) for r in results])

@@ -1,4 +1,4 @@
-"""The built-in static analyzers, each run for real over a variant's source files.
+"""The built-in static analyzers, each run for real over a unit's source files (the blind view by default).
 
 gcc-fanalyzer   gcc/g++ -fanalyzer -Wformat=2 -fdiagnostics-format=json (gcc >= 10; the JSON names the CWE)
 cppcheck        cppcheck --xml (the XML names the CWE); severities error, warning, portability
@@ -41,12 +41,17 @@ def _tail(text: str) -> str:
     return lines[-1][:200] if lines else "(no output)"
 
 
+C_SOURCES = (".c", ".cc", ".cpp", ".cxx")  # compiled one by one; headers are read through them
+
+
 class _Static(Analyzer):
     kind = "static"
+    suffixes: tuple[str, ...] = C_SOURCES  # the files of a unit this tool is given (a C unit may hold a gdb script)
 
     def analyze(self, case: Case, variant: str, workdir: Path) -> Result:
+        files = [f for f in scan_files(case, variant) if f.suffix in self.suffixes]
         try:
-            return Result(findings=self.findings(case, scan_files(case, variant), workdir))
+            return Result(findings=self.findings(case, files, workdir))
         except ToolFailed as e:
             return Result(error=str(e))
 
@@ -199,6 +204,7 @@ class RuffAsync(_Static):
     name = "ruff-async"
     description = "ruff check --select ASYNC,RUF006 (flake8-async rules, dangling asyncio tasks), SARIF"
     languages = ("python",)
+    suffixes = (".py",)
     RULES = "ASYNC,RUF006"
     RULE_CWE: dict[str, list[int]] = {"ASYNC110": [835]}  # busy-wait loop; the rest name no CWE
 
@@ -226,6 +232,7 @@ class MypyCoroutine(_Static):
     name = "mypy-coroutine"
     description = "mypy --strict (unused-coroutine, unused-awaitable, ...), errors as findings"
     languages = ("python",)
+    suffixes = (".py",)
     LINE_RE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+): error: (?P<msg>.*?)(?:\s+\[(?P<code>[\w-]+)\])?$", re.M)
     CODES: dict[str, list[int]] = {"unused-coroutine": [], "unused-awaitable": []}  # no CWE fits
     ENABLE = ("unused-awaitable",)
