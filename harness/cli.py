@@ -118,10 +118,11 @@ def _load(ids: list[str] | None) -> list[Case]:
     """The manifests a command needs: only the named cases when every id is a plain, existing case folder
     (a one-case run parses one manifest, not the corpus); else all of them (globs, filters, typos)."""
     from harness.corpus.manifest import load_case
-    from harness.corpus.paths import CASES_DIR
+    from harness.corpus.paths import cases_dir
 
-    if ids and not any(ch in w for w in ids for ch in "*?[") and all((CASES_DIR / w / "case.toml").is_file() for w in ids):
-        return [load_case(CASES_DIR / w) for w in dict.fromkeys(ids)]
+    where = cases_dir()
+    if ids and not any(ch in w for w in ids for ch in "*?[") and all((where / w / "case.toml").is_file() for w in ids):
+        return [load_case(where / w) for w in dict.fromkeys(ids)]
     return discover.load_all()
 
 
@@ -159,6 +160,9 @@ def cmd_list(args) -> int:
     for c in cases:
         t.add_row(c.id, c.language, ", ".join(c.lenses), ", ".join(c.tags), c.summary)
     console().print(t)
+    from harness.corpus.paths import cases_dir
+
+    console().print(f"{len(cases)} cases in {cases_dir()}", markup=False, highlight=False)  # the last line says where
     return 0
 
 
@@ -179,7 +183,7 @@ def case_json(c: Case) -> dict:
 def cmd_show(args) -> int:
     from harness.teaching import show
 
-    cases = discover.select(discover.load_all(), [args.id])
+    cases = discover.select(_load([args.id]), [args.id])
     show.show(cases[0])
     return 0
 
@@ -194,6 +198,10 @@ def cmd_run(args) -> int:
         raise UsageError("crashcourse run: --repeat must be at least 1")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"crashcourse run: -j must be at least 1 (got {args.jobs})")
+    if args.bless:  # snapshots and natural.json go into the case folders: a clone's, never an install's
+        from harness.corpus.paths import cases_dir, require_clone
+
+        require_clone("crashcourse run", cases_dir())
     cases = _select(args)
     if not cases:
         raise UsageError("crashcourse run: no case matches those filters; 'crashcourse list' shows them all")
@@ -388,6 +396,10 @@ def cmd_score(args) -> int:
 
     if args.tolerance < 0:
         raise UsageError("crashcourse score: --tolerance must be 0 or more")
+    if args.bless:  # the stored board is docs/scoreboard/ of a clone
+        from harness.corpus.paths import require_clone
+
+        require_clone("crashcourse score")
     chosen = analyzers.resolve(args.analyzer)  # unknown analyzer or missing command: exit 2 here
     cases = _select_flaws(args)
     if not cases:

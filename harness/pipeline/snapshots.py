@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.corpus import machine
-from harness.corpus.paths import ROOT
+from harness.corpus.paths import root
 from harness.execution.build import cache_root
 from harness.execution.children import CHILDREN
 from harness.pipeline.record import RunRecord, describe
@@ -38,7 +38,7 @@ def _path_rules() -> list[tuple[str, str]]:
         (str(CHILDREN), "<children>"),  # the scripts the child runs: the same in a clone and an installed package
         (sysconfig.get_paths()["purelib"], "<site-packages>"),
         (sysconfig.get_paths()["stdlib"], "<stdlib>"),
-        (str(ROOT), "<root>"),
+        (str(root()), "<root>"),
         (sys.prefix, "<python>"),
         (sys.base_prefix, "<python>"),  # a venv's interpreter lives in its base installation
         (os.path.expanduser("~"), "~"),
@@ -160,7 +160,7 @@ def drift(case_dir: Path, rec: RunRecord, language: str | None = None) -> str | 
     if old == new:
         return None
     return "".join(
-        difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path), "this run", n=2)
+        difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path.relative_to(root()) if path.is_relative_to(root()) else path), "this run", n=2)
     )
 
 
