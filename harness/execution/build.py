@@ -31,9 +31,8 @@ from pathlib import Path
 import cffi
 from cffi import recompiler
 
-from harness.corpus import machine
+from harness.corpus import machine, paths
 from harness.corpus.manifest import Case
-from harness.corpus.paths import NATIVE_DIR
 
 BUILD_RECIPE_VERSION = "5"
 # Every profile is built with the compiler's usual warnings on: they are part of the lesson, recorded
@@ -79,11 +78,18 @@ class Artifact:
     module: str = ""  # the importable module name, for kind == "module"
 
 
+CACHE_ENV = "CRASHCOURSE_CACHE"
+
+
 def cache_root() -> Path:
-    root = os.environ.get("CRASHCOURSE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "crashcourse"
-    )
-    return Path(root)
+    """Where builds, fetched sources and probe results are kept: $CRASHCOURSE_CACHE, else the user's
+    cache folder (platformdirs: ~/.cache/crashcourse on Linux, honouring $XDG_CACHE_HOME;
+    ~/Library/Caches/crashcourse on macOS)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("crashcourse", appauthor=False))
 
 
 def compiler_for(case: Case, profile: str = "O0") -> str:
@@ -152,7 +158,7 @@ def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) ->
     for extra in _extra_sources(case):
         h.update(extra.read_bytes())
     if kind == "exe":
-        h.update((NATIVE_DIR / "main.c").read_bytes())
+        h.update((paths.native_dir() / "main.c").read_bytes())
     return h.hexdigest()[:20]
 
 
@@ -250,7 +256,7 @@ def build_exe(case: Case, variant: str, profile: str) -> Artifact:
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
         argv = [
-            compiler_for(case, profile), *flags, _prefix_map(tmp), str(src), str(NATIVE_DIR / "main.c"),
+            compiler_for(case, profile), *flags, _prefix_map(tmp), str(src), str(paths.native_dir() / "main.c"),
             *map(str, _extra_sources(case)), "-o", str(tmp / name), *_link_flags(case, profile),
         ]  # fmt: skip
         log = _compile(argv, f"{case.id} {variant} ({profile} executable)", tmp)
