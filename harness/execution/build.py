@@ -317,13 +317,9 @@ def build_runtime(recipe: str, profile: str) -> Artifact:
 
     The recipe caches by content itself and prints the executable's path; exit 2 means it cannot
     build on this machine (its last stderr line says why), which skips the run rather than failing it.
+    A recipe that downloads its source keeps it in CACHE/downloads (`crashcourse prepare` fetches it).
     """
-    from harness.corpus.paths import ROOT
-
-    script = ROOT / recipe / "build.sh"
-    env = dict(os.environ, PYTHON=sys.executable)
-    proc = subprocess.run([str(script), str(cache_root()), profile], capture_output=True, text=True,
-                          errors="replace", timeout=1200, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
+    proc = _recipe(recipe, profile)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode == 0 and lines and os.path.isabs(lines[-1]):
         return Artifact("exe", Path(lines[-1]))
@@ -331,3 +327,23 @@ def build_runtime(recipe: str, profile: str) -> Artifact:
         reason = (proc.stderr.strip().splitlines() or [f"{recipe}/build.sh cannot build here"])[-1]
         raise RuntimeUnavailable(reason)
     raise BuildError(f"{recipe}/build.sh {profile}", proc.stdout + proc.stderr)
+
+
+def runtime_status(recipe: str, profile: str) -> tuple[str, str]:
+    """What a recipe's runtime needs here, building and fetching nothing (`build.sh CACHE PROFILE --status`):
+    ("built", its path), ("downloaded", ...: builds offline), ("fetch", ...: needs the network once),
+    or ("unavailable", the reason it cannot build here)."""
+    proc = _recipe(recipe, profile, "--status", timeout=60)
+    text = (proc.stdout.strip().splitlines() or [""])[-1]
+    state = {0: "built", 3: "downloaded", 4: "fetch"}.get(proc.returncode)
+    if state:
+        return state, text
+    return "unavailable", (proc.stderr.strip().splitlines() or [f"{recipe}/build.sh --status exit {proc.returncode}"])[-1]
+
+
+def _recipe(recipe: str, profile: str, *extra: str, timeout: float = 1200) -> subprocess.CompletedProcess:
+    script = paths.root() / recipe / "build.sh"
+    env = dict(os.environ, PYTHON=sys.executable)
+    # through bash: an installed copy of the script may have lost its executable bit
+    return subprocess.run(["bash", str(script), str(cache_root()), profile, *extra], capture_output=True, text=True,
+                          errors="replace", timeout=timeout, env=env, stdin=subprocess.DEVNULL)  # fmt: skip

@@ -82,6 +82,11 @@ class Lens:
         """Build what the run needs (cached). Runs in the build stage, before any child starts."""
         return None
 
+    def recipe(self, spec: RunSpec) -> tuple[str, str] | None:
+        """The native build recipe this run's prepare() calls, as (recipe folder, profile): a runtime that
+        may fetch its source (native/luajit-old); None when the run needs none. `doctor` and `prepare` ask it."""
+        return None
+
     def plan(self, spec: RunSpec, artifact: Artifact | None, workdir: Path) -> Plan:
         raise NotImplementedError
 
