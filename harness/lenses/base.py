@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -144,8 +145,9 @@ def python_then_gdb_stacks(proc, cwd):
     return stacks + native, "+".join(v for v in (via, nvia) if v and v != "none") or "none"
 
 
+@functools.cache
 def runtime_file(cc: str, name: str) -> str | None:
-    """A file of the compiler's runtime (`cc -print-file-name=NAME`) when it exists, else None."""
+    """A file of the compiler's runtime (`cc -print-file-name=NAME`) when it exists, else None (asked once per process)."""
     import subprocess
 
     try:
