@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "and which lenses and cases will run or skip here")
     doc.add_argument("--json", action="store_true", help="print the findings as JSON")
     doc.add_argument("--no-probe", action="store_true", help="do not build and run the sanitizer probes (only look for the runtimes)")
+    doc.add_argument("--cc", metavar="COMPILER", help="check the runs as built by this compiler, e.g. clang-16 (as run --cc)")
 
     diag = sub.add_parser("diagnose", help="read a pasted crash or sanitizer report: its kind, and the cases that teach it")
     diag.add_argument("file", help="the report's file, or - for stdin")
