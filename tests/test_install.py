@@ -85,7 +85,10 @@ def dists(tmp_path_factory):
     src = _source_copy(tmp / "src")
     sdist = tmp / "out" / _backend(src, "build_sdist", tmp / "out")
     with tarfile.open(sdist) as t:
-        t.extractall(tmp / "unpacked", filter="data")
+        if hasattr(tarfile, "data_filter"):  # 3.11.4+
+            t.extractall(tmp / "unpacked", filter="data")
+        else:
+            t.extractall(tmp / "unpacked")
     [top] = (tmp / "unpacked").iterdir()
     wheel = tmp / "out" / _backend(top, "build_wheel", tmp / "out")
     return sdist, wheel
