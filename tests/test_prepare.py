@@ -98,3 +98,14 @@ def test_after_prepare_luajit_finalizer_uaf_runs_offline(tmp_path):
 def test_prepare_selects_like_run():
     r = run_cli("prepare", "--tag", "no-such-tag-anywhere", cases=FIXTURE_CASES)
     assert r.returncode == 2 and "no case matches" in r.stderr
+
+
+def test_a_recipe_runtimes_key_is_scrubbed_from_snapshots(monkeypatch, tmp_path):
+    """The old LuaJIT's folder is named by a hash of its recipe and the compiler's version string: a rebuilt
+    runtime (an edited recipe, a gcc update) must not drift the snapshots that show its frames."""
+    from harness.pipeline.snapshots import normalize
+
+    monkeypatch.setenv("CRASHCOURSE_CACHE", str(tmp_path))
+    a = normalize(f"#0 0x4242 in lj_gc_finalize_cdata {tmp_path}/luajit-old-a4cec9c5b09810d8/src/lj_gc.c:539")
+    b = normalize(f"#0 0x4343 in lj_gc_finalize_cdata {tmp_path}/luajit-old-c68fbd6300fa8ac7/src/lj_gc.c:539")
+    assert a == b == "#0 0xADDR in lj_gc_finalize_cdata <cache>/luajit-old-<key>/src/lj_gc.c:539\n"

@@ -51,6 +51,8 @@ SCRUB: list[tuple[re.Pattern, str]] = [
     (re.compile(r"/(?:root|home/\w+)/\.pyenv/versions/[\d.]+"), "<python>"),
     (re.compile(r"/[^\s\"'()]*?/(?:site|dist)-packages"), "<site-packages>"),
     (re.compile(r"<cache>/build/\.?[0-9a-f]{20}(?:-\w+)?"), "<cache>/build/<hash>"),
+    # a runtime a native/ recipe built: its folder's key hashes the recipe and the compiler's version string
+    (re.compile(r"(<cache>/[a-z][a-z0-9_-]*?)-[0-9a-f]{16}\b"), r"\1-<key>"),
     (re.compile(r"_cc_[a-z0-9_]+?_(bug|fixed)_(O0|O2|asan|tsan)"), r"_cc_<case>_\1_\2"),
     (re.compile(r"==\d+=="), "==PID=="),
     (re.compile(r"\b(pid|PID|tid)[= ]\d+"), r"\1=PID"),
