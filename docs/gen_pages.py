@@ -10,11 +10,10 @@ import mkdocs_gen_files
 
 from harness.cli import run_flags
 from harness.corpus.discover import load_all
-from harness.corpus.paths import CASES_DIR
 from harness.scoring import scoreboard
 from harness.teaching import site
 
-cases = load_all(CASES_DIR)
+cases = load_all()  # paths.cases_dir(): $CRASHCOURSE_CASES, else the clone's cases/
 cases_nav = site.write_site(cases, mkdocs_gen_files.open, run_flags())
 
 # The scoreboard: drawn from the stored scoring run (docs/scoreboard/<machine key>.json, written by

@@ -50,6 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
                      "report the hit rate over --repeat N, never fail; with --bless store it in cases/<id>/natural.json")
     _filters(run)
 
+    prep = sub.add_parser("prepare", help="build every artifact and fetch every source the runs need, into the cache: "
+                          "afterwards they run offline")
+    prep.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
+    prep.add_argument("--lens", action="append", help="only this lens (repeatable)")
+    prep.add_argument("--variant", choices=VARIANTS, help="only the bug or only the fixed twin")
+    prep.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="builds at once (default: CPU count)")
+    prep.add_argument("--json", action="store_true", help="print what was built and fetched as JSON")
+    _filters(prep)
+
+    doc = sub.add_parser("doctor", help="pre-flight: compilers, tools, sanitizer runtimes (tried), system settings, "
+                         "and which lenses and cases will run or skip here")
+    doc.add_argument("--json", action="store_true", help="print the findings as JSON")
+    doc.add_argument("--no-probe", action="store_true", help="do not build and run the sanitizer probes (only look for the runtimes)")
+    doc.add_argument("--cc", metavar="COMPILER", help="check the runs as built by this compiler, e.g. clang-16 (as run --cc)")
+
     diag = sub.add_parser("diagnose", help="read a pasted crash or sanitizer report: its kind, and the cases that teach it")
     diag.add_argument("file", help="the report's file, or - for stdin")
     diag.add_argument("--json", action="store_true", help="print {observed, cases} as JSON (observed: the run record's fields)")
@@ -142,10 +157,11 @@ def _load(ids: list[str] | None) -> list[Case]:
     """The manifests a command needs: only the named cases when every id is a plain, existing case folder
     (a one-case run parses one manifest, not the corpus); else all of them (globs, filters, typos)."""
     from harness.corpus.manifest import load_case
-    from harness.corpus.paths import CASES_DIR
+    from harness.corpus.paths import cases_dir
 
-    if ids and not any(ch in w for w in ids for ch in "*?[") and all((CASES_DIR / w / "case.toml").is_file() for w in ids):
-        return [load_case(CASES_DIR / w) for w in dict.fromkeys(ids)]
+    where = cases_dir()
+    if ids and not any(ch in w for w in ids for ch in "*?[") and all((where / w / "case.toml").is_file() for w in ids):
+        return [load_case(where / w) for w in dict.fromkeys(ids)]
     return discover.load_all()
 
 
@@ -183,6 +199,9 @@ def cmd_list(args) -> int:
     for c in cases:
         t.add_row(c.id, c.language, ", ".join(c.lenses), ", ".join(c.tags), c.summary)
     console().print(t)
+    from harness.corpus.paths import cases_dir
+
+    console().print(f"{len(cases)} cases in {cases_dir()}", markup=False, highlight=False)  # the last line says where
     return 0
 
 
@@ -203,7 +222,7 @@ def case_json(c: Case) -> dict:
 def cmd_show(args) -> int:
     from harness.teaching import show
 
-    cases = discover.select(discover.load_all(), [args.id])
+    cases = discover.select(_load([args.id]), [args.id])
     show.show(cases[0])
     return 0
 
@@ -225,6 +244,10 @@ def cmd_run(args) -> int:
         raise UsageError("crashcourse run: --repeat must be at least 1")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"crashcourse run: -j must be at least 1 (got {args.jobs})")
+    if args.bless:  # snapshots and natural.json go into the case folders: a clone's, never an install's
+        from harness.corpus.paths import cases_dir, require_clone
+
+        require_clone("crashcourse run", cases_dir())
     cases = _select(args)
     if not cases:
         raise UsageError("crashcourse run: no case matches those filters; 'crashcourse list' shows them all")
@@ -360,6 +383,42 @@ def _run_explained(specs, args, out) -> int:
     return 1 if failed else 0
 
 
+def cmd_prepare(args) -> int:
+    from harness.pipeline import prepare
+    from harness.report import terminal as report
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"crashcourse prepare: -j must be at least 1 (got {args.jobs})")
+    cases = _select(args)
+    if not cases:
+        raise UsageError("crashcourse prepare: no case matches those filters; 'crashcourse list' shows them all")
+    specs = [s for c in cases for s in c.runs(lenses=args.lens, variants=[args.variant] if args.variant else None)]
+    jobs = args.jobs or os.cpu_count() or 1
+    err = report.console(stderr=True)
+    if err.is_terminal and not args.json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("preparing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as progress:  # fmt: skip
+            task = progress.add_task("preparing", total=len(specs))
+            result = prepare.prepare_all(specs, jobs, on_done=lambda s: progress.advance(task))
+    else:
+        result = prepare.prepare_all(specs, jobs)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        out = report.console()
+        for line in prepare.text(result):
+            out.print(line, markup=False, highlight=False, soft_wrap=True, style="red" if line.lstrip().startswith("FAILED") else None)
+    return 0 if result.ok else 1
+
+
+def cmd_doctor(args) -> int:
+    from harness.teaching import doctor
+
+    return doctor.run(args)
+
+
 def cmd_diagnose(args) -> int:
     from harness.diagnose import paste
 
@@ -462,6 +521,10 @@ def cmd_score(args) -> int:
 
     if args.tolerance < 0:
         raise UsageError("crashcourse score: --tolerance must be 0 or more")
+    if args.bless:  # the stored board is docs/scoreboard/ of a clone
+        from harness.corpus.paths import require_clone
+
+        require_clone("crashcourse score")
     if not args.analyzer and not args.sarif:
         raise UsageError("crashcourse score: name an analyzer (--analyzer NAME) or SARIF to score (--sarif FILE --key KEY)")
     if args.sarif and args.sighted:
@@ -562,7 +625,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _select_compiler(getattr(args, "cc", None))
             return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
-                    "score": cmd_score, "export": cmd_export, "diagnose": cmd_diagnose}[args.command](args)
+                    "score": cmd_score, "export": cmd_export, "diagnose": cmd_diagnose, "prepare": cmd_prepare,
+                    "doctor": cmd_doctor}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
             if saved is None:
                 os.environ.pop(machine.CC_ENV, None)

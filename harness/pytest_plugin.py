@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.corpus.paths import CASES_DIR
+from harness.corpus.paths import cases_dir
 
 
 def pytest_addoption(parser):
@@ -81,7 +81,7 @@ def pytest_report_header(config):
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if file_path.name == "case.toml" and file_path.parent.parent.resolve() == CASES_DIR.resolve():
+    if file_path.name == "case.toml" and file_path.parent.parent.resolve() == cases_dir():
         if not file_path.parent.name.startswith(("_", ".")):
             return CaseFile.from_parent(parent, path=file_path)
     return None

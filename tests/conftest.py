@@ -28,3 +28,17 @@ def run_cli(*args, cases=FIXTURE_CASES, cache=None, timeout=120, tmpdir=None, **
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def path_without(folder: Path, *tools: str) -> str:
+    """A PATH on which `tools` are missing and everything else of /usr/bin and /bin is still found: a folder of
+    symlinks to every command there but those (and their versioned names, valgrind-di-server, gdb-add-index ...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for d in ("/usr/bin", "/bin", "/usr/local/bin"):
+        if not os.path.isdir(d):
+            continue
+        for name in os.listdir(d):
+            if any(name == t or name.startswith(t + "-") for t in tools) or os.path.lexists(folder / name):
+                continue
+            (folder / name).symlink_to(os.path.join(d, name))
+    return str(folder)

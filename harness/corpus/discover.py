@@ -5,20 +5,28 @@ from __future__ import annotations
 import fnmatch
 from pathlib import Path
 
+from harness.corpus import paths
 from harness.corpus.manifest import Case, load_case
-from harness.corpus.paths import CASES_DIR
 from harness.errors import UsageError
 
 
-def case_dirs(root: Path = CASES_DIR) -> list[Path]:
+def case_dirs(root: Path | None = None) -> list[Path]:
+    """The case folders under root (default: paths.cases_dir()), by name; [] when there is none."""
+    root = paths.cases_dir() if root is None else root
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def load_all(root: Path = CASES_DIR) -> list[Case]:
-    """Every case; a malformed manifest stops everything with one clear line (a ManifestError)."""
-    return [load_case(d) for d in case_dirs(root)]
+def load_all(root: Path | None = None) -> list[Case]:
+    """Every case; a malformed manifest stops everything with one clear line (a ManifestError).
+
+    Without root, the corpus (paths.cases_dir()): when it has no case, a UsageError (exit 2) says
+    where it looked and how to point at one. An explicit root may be empty (returns [])."""
+    dirs = case_dirs(root)
+    if root is None and not any((d / "case.toml").is_file() for d in dirs):
+        raise paths.empty_corpus()
+    return [load_case(d) for d in dirs]
 
 
 def select(

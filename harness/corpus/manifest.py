@@ -333,9 +333,9 @@ def parse_case(data: dict, folder: Path, path: Path) -> Case:
             raise ManifestError(path, "run.lua_runtime", "is only for lua cases")
         if variant not in VARIANTS:
             raise ManifestError(path, f"run.lua_runtime.{variant}", "must be bug or fixed")
-        from harness.corpus.paths import ROOT
+        from harness.corpus.paths import root
 
-        if not isinstance(recipe, str) or not (ROOT / recipe / "build.sh").is_file():
+        if not isinstance(recipe, str) or not (root() / recipe / "build.sh").is_file():
             raise ManifestError(path, f"run.lua_runtime.{variant}", f"must name a folder with a build.sh, like native/luajit-old (got {recipe!r})")
     if "send_signal" in run:
         _req(run["send_signal"], "signal", str, path, "run.send_signal.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.corpus.manifest import VARIANTS, Case, RunSpec, reports_flaw
-from harness.corpus.paths import ROOT
+from harness.corpus.paths import root
 
 # ---- per-lens verdicts from the observed expectations ---------------------------------------------------
 
@@ -60,7 +60,7 @@ def lens_verdict(case: Case, lens: str) -> str:
 def rel(case: Case, file: str) -> str:
     """A case file's path relative to the repository (or the cases folder's parent)."""
     p = (case.path / file).resolve()
-    for base in (ROOT, case.path.parent.parent):
+    for base in (root(), case.path.parent.parent):
         try:
             return p.relative_to(base.resolve()).as_posix()
         except ValueError:

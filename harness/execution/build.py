@@ -31,9 +31,8 @@ from pathlib import Path
 import cffi
 from cffi import recompiler
 
-from harness.corpus import machine
+from harness.corpus import machine, paths
 from harness.corpus.manifest import Case
-from harness.corpus.paths import NATIVE_DIR
 
 BUILD_RECIPE_VERSION = "5"
 # Every profile is built with the compiler's usual warnings on: they are part of the lesson, recorded
@@ -79,11 +78,18 @@ class Artifact:
     module: str = ""  # the importable module name, for kind == "module"
 
 
+CACHE_ENV = "CRASHCOURSE_CACHE"
+
+
 def cache_root() -> Path:
-    root = os.environ.get("CRASHCOURSE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "crashcourse"
-    )
-    return Path(root)
+    """Where builds, fetched sources and probe results are kept: $CRASHCOURSE_CACHE, else the user's
+    cache folder (platformdirs: ~/.cache/crashcourse on Linux, honouring $XDG_CACHE_HOME;
+    ~/Library/Caches/crashcourse on macOS)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("crashcourse", appauthor=False))
 
 
 def compiler_for(case: Case, profile: str = "O0") -> str:
@@ -152,7 +158,7 @@ def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) ->
     for extra in _extra_sources(case):
         h.update(extra.read_bytes())
     if kind == "exe":
-        h.update((NATIVE_DIR / "main.c").read_bytes())
+        h.update((paths.native_dir() / "main.c").read_bytes())
     return h.hexdigest()[:20]
 
 
@@ -250,7 +256,7 @@ def build_exe(case: Case, variant: str, profile: str) -> Artifact:
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
         argv = [
-            compiler_for(case, profile), *flags, _prefix_map(tmp), str(src), str(NATIVE_DIR / "main.c"),
+            compiler_for(case, profile), *flags, _prefix_map(tmp), str(src), str(paths.native_dir() / "main.c"),
             *map(str, _extra_sources(case)), "-o", str(tmp / name), *_link_flags(case, profile),
         ]  # fmt: skip
         log = _compile(argv, f"{case.id} {variant} ({profile} executable)", tmp)
@@ -311,13 +317,9 @@ def build_runtime(recipe: str, profile: str) -> Artifact:
 
     The recipe caches by content itself and prints the executable's path; exit 2 means it cannot
     build on this machine (its last stderr line says why), which skips the run rather than failing it.
+    A recipe that downloads its source keeps it in CACHE/downloads (`crashcourse prepare` fetches it).
     """
-    from harness.corpus.paths import ROOT
-
-    script = ROOT / recipe / "build.sh"
-    env = dict(os.environ, PYTHON=sys.executable)
-    proc = subprocess.run([str(script), str(cache_root()), profile], capture_output=True, text=True,
-                          errors="replace", timeout=1200, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
+    proc = _recipe(recipe, profile)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode == 0 and lines and os.path.isabs(lines[-1]):
         return Artifact("exe", Path(lines[-1]))
@@ -325,3 +327,23 @@ def build_runtime(recipe: str, profile: str) -> Artifact:
         reason = (proc.stderr.strip().splitlines() or [f"{recipe}/build.sh cannot build here"])[-1]
         raise RuntimeUnavailable(reason)
     raise BuildError(f"{recipe}/build.sh {profile}", proc.stdout + proc.stderr)
+
+
+def runtime_status(recipe: str, profile: str) -> tuple[str, str]:
+    """What a recipe's runtime needs here, building and fetching nothing (`build.sh CACHE PROFILE --status`):
+    ("built", its path), ("downloaded", ...: builds offline), ("fetch", ...: needs the network once),
+    or ("unavailable", the reason it cannot build here)."""
+    proc = _recipe(recipe, profile, "--status", timeout=60)
+    text = (proc.stdout.strip().splitlines() or [""])[-1]
+    state = {0: "built", 3: "downloaded", 4: "fetch"}.get(proc.returncode)
+    if state:
+        return state, text
+    return "unavailable", (proc.stderr.strip().splitlines() or [f"{recipe}/build.sh --status exit {proc.returncode}"])[-1]
+
+
+def _recipe(recipe: str, profile: str, *extra: str, timeout: float = 1200) -> subprocess.CompletedProcess:
+    script = paths.root() / recipe / "build.sh"
+    env = dict(os.environ, PYTHON=sys.executable)
+    # through bash: an installed copy of the script may have lost its executable bit
+    return subprocess.run(["bash", str(script), str(cache_root()), profile, *extra], capture_output=True, text=True,
+                          errors="replace", timeout=timeout, env=env, stdin=subprocess.DEVNULL)  # fmt: skip

@@ -82,6 +82,14 @@ def _probe_cgroup_base() -> Path | None:
     return None
 
 
+def cgroup_home() -> Path | None:
+    """Where this harness would make a pids cgroup per run (made and removed once to find out), or None:
+    runs are then contained by the environment cookie and the process tree. CRASHCOURSE_NO_CGROUP=1 says None."""
+    if os.environ.get("CRASHCOURSE_NO_CGROUP") == "1":
+        return None
+    return _probe_cgroup_base()
+
+
 def setup() -> None:
     """Once per harness process: become a subreaper, find a cgroup home, sweep what dead harnesses left."""
     global _setup_done, _cgroup_base

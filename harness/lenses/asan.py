@@ -43,8 +43,12 @@ class AsanLens(Lens):
     def prepare(self, spec: RunSpec):
         if spec.case.language in ("c", "cpp"):
             return build.build_module(spec.case, spec.variant, "asan")
+        recipe = self.recipe(spec)
+        return build.build_runtime(*recipe) if recipe else None
+
+    def recipe(self, spec: RunSpec):
         recipe = spec.case.run.get("lua_runtime", {}).get(spec.variant)
-        return build.build_runtime(recipe, "asan") if recipe else None
+        return (recipe, "asan") if recipe else None
 
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         case = spec.case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -82,6 +83,11 @@ class Lens:
         """Build what the run needs (cached). Runs in the build stage, before any child starts."""
         return None
 
+    def recipe(self, spec: RunSpec) -> tuple[str, str] | None:
+        """The native build recipe this run's prepare() calls, as (recipe folder, profile): a runtime that
+        may fetch its source (native/luajit-old); None when the run needs none. `doctor` and `prepare` ask it."""
+        return None
+
     def plan(self, spec: RunSpec, artifact: Artifact | None, workdir: Path) -> Plan:
         raise NotImplementedError
 
@@ -139,8 +145,9 @@ def python_then_gdb_stacks(proc, cwd):
     return stacks + native, "+".join(v for v in (via, nvia) if v and v != "none") or "none"
 
 
+@functools.cache
 def runtime_file(cc: str, name: str) -> str | None:
-    """A file of the compiler's runtime (`cc -print-file-name=NAME`) when it exists, else None."""
+    """A file of the compiler's runtime (`cc -print-file-name=NAME`) when it exists, else None (asked once per process)."""
     import subprocess
 
     try:

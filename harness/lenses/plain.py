@@ -17,8 +17,12 @@ class PlainLens(Lens):
     def prepare(self, spec: RunSpec):
         if spec.case.language in ("c", "cpp"):
             return build.build_module(spec.case, spec.variant, spec.profile)
+        recipe = self.recipe(spec)
+        return build.build_runtime(*recipe) if recipe else None
+
+    def recipe(self, spec: RunSpec):
         recipe = spec.case.run.get("lua_runtime", {}).get(spec.variant)
-        return build.build_runtime(recipe, "plain") if recipe else None
+        return (recipe, "plain") if recipe else None
 
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         case, src = spec.case, str(spec.case.source(spec.variant))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.corpus import machine
-from harness.corpus.paths import ROOT
+from harness.corpus.paths import root
 from harness.execution.build import cache_root
 from harness.execution.children import CHILDREN
 from harness.pipeline.record import RunRecord, describe
@@ -39,7 +39,7 @@ def _path_rules() -> list[tuple[str, str]]:
         (str(CHILDREN), "<children>"),  # the scripts the child runs: the same in a clone and an installed package
         (sysconfig.get_paths()["purelib"], "<site-packages>"),
         (sysconfig.get_paths()["stdlib"], "<stdlib>"),
-        (str(ROOT), "<root>"),
+        (str(root()), "<root>"),
         (sys.prefix, "<python>"),
         (sys.base_prefix, "<python>"),  # a venv's interpreter lives in its base installation
         (os.path.realpath(sys.executable), "<python>/bin/python"),  # a distribution's /usr/bin/python3.11
@@ -60,6 +60,8 @@ def scrub_rules() -> list[tuple[re.Pattern, str]]:
         (re.compile(r"/(?:root|home/\w+)/\.pyenv/versions/[\d.]+"), "<python>"),
         (re.compile(r"/[^\s\"'()]*?/(?:site|dist)-packages"), "<site-packages>"),
         (re.compile(r"<cache>/build/\.?[0-9a-f]{20}(?:-\w+)?"), "<cache>/build/<hash>"),
+        # a runtime a native/ recipe built: its folder's key hashes the recipe and the compiler's version string
+        (re.compile(r"(<cache>/[a-z][a-z0-9_-]*?)-[0-9a-f]{16}\b"), r"\1-<key>"),
         (re.compile(r"_cc_[a-z0-9_]+?_(bug|fixed)_(O0|O2|asan|tsan)"), r"_cc_<case>_\1_\2"),
         (re.compile(r"==\d+=="), "==PID=="),
         (re.compile(r"\b(pid|PID|tid)[= ]\d+"), r"\1=PID"),
@@ -169,7 +171,7 @@ def drift(case_dir: Path, rec: RunRecord, language: str | None = None) -> str | 
     if old == new:
         return None
     return "".join(
-        difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path), "this run", n=2)
+        difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path.relative_to(root()) if path.is_relative_to(root()) else path), "this run", n=2)
     )
 
 

@@ -35,8 +35,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from harness.corpus import paths
 from harness.corpus.manifest import VARIANTS, Case
-from harness.corpus.paths import ROOT
 from harness.scoring.analyzers import Analyzer, Finding, Result
 from harness.scoring.cwe import cwe_matches
 
@@ -63,7 +63,7 @@ def case_file(case: Case, path: str) -> str | None:
     if not path:
         return None
     p = Path(path)
-    candidates = [p] if p.is_absolute() else [case.path / p, ROOT / p, case.path.parent.parent / p]
+    candidates = [p] if p.is_absolute() else [case.path / p, paths.root() / p, case.path.parent.parent / p]
     base = case.path.resolve()
     for c in candidates:
         try:
@@ -277,11 +277,11 @@ def as_findings_rows(entry: dict[str, Any], cases: list[Case]) -> list[dict[str,
 def board_path(key: str | None = None) -> Path:
     from harness.corpus.machine import machine_key
 
-    return ROOT / "docs" / "scoreboard" / f"{key or machine_key()}.json"
+    return paths.scoreboard_dir() / f"{key or machine_key()}.json"
 
 
 def _scrub(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    root = str(ROOT)
+    root = str(paths.root())
     out = []
     for u in units:
         u = dict(u)
@@ -332,7 +332,7 @@ def rejudge(case: Case, unit: dict[str, Any], tolerance: int = 0, lens: bool = F
         return unit
     findings = [
         Finding(f["file"], f["line"], _lens_cwe(f["rule"], list(f["cwe"])) if lens else list(f["cwe"]), f["rule"], f["message"],
-                [(r["path"].replace("<root>", str(ROOT)), r["line"]) for r in f.get("related", [])])
+                [(r["path"].replace("<root>", str(paths.root())), r["line"]) for r in f.get("related", [])])
         for f in unit["findings"]
     ]  # fmt: skip
     out = judge(case, unit["variant"], Result(findings=findings, detail=unit.get("detail", {})), tolerance)

@@ -3,12 +3,17 @@
 # issue #1168 (cdata finalizer table not anchored as a GC root), for the case
 # cases/luajit-finalizer-uaf.
 #
-# Usage:  native/luajit-old/build.sh CACHE_DIR [asan|plain]
+# Usage:  native/luajit-old/build.sh CACHE_DIR [asan|plain] [--status]
 #
 #   stdout : one line, the absolute path of the built `luajit` executable
 #   exit 0 : built (or found in the cache)
 #   exit 2 : cannot build here; stderr has one line "luajit-old: <reason>"
 #   exit 1 : wrong usage
+#
+#   With --status nothing is built or fetched; it says what a build would need:
+#   exit 0 : built (stdout: its path)
+#   exit 3 : not built, but the source is in CACHE_DIR/downloads: building needs no network
+#   exit 4 : the source must be downloaded first (`crashcourse prepare` does it)
 #
 # Profiles
 #   asan  (default)  -fsanitize=address, GC64, LUAJIT_USE_SYSMALLOC: every
@@ -29,7 +34,9 @@
 #   download is pinned by its sha256 (pip --require-hashes). Only
 #   third-party/luajit21 of the sdist is used; lupa itself is not built.
 #   pip prepares the sdist's metadata after downloading it, which needs
-#   setuptools and Cython from PyPI (about 10 s).
+#   setuptools and Cython from PyPI (about 10 s). The sdist is kept in
+#   CACHE_DIR/downloads/ (checked against the hash on every use): a rebuild
+#   (the other profile, a new compiler) needs no network.
 #
 # Cache
 #   CACHE_DIR/luajit-old-<key>/bin/luajit (and src/, the built tree), where <key> hashes this script, the
@@ -45,15 +52,17 @@ PYTHON=${PYTHON:-python3}
 
 fail() { echo "luajit-old: $*" >&2; exit 2; }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 CACHE_DIR [asan|plain]" >&2; exit 1; }
+usage() { echo "usage: $0 CACHE_DIR [asan|plain] [--status]" >&2; exit 1; }
+[ $# -ge 1 ] && [ $# -le 3 ] || usage
 cache=$1
 profile=${2:-asan}
-case $profile in asan|plain) ;; *) echo "usage: $0 CACHE_DIR [asan|plain]" >&2; exit 1 ;; esac
+status=${3:-}
+case $profile in asan|plain) ;; *) usage ;; esac
+case $status in ''|--status) ;; *) usage ;; esac
 
 for tool in gcc make tar sha256sum; do
     command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is not installed (apt-get install -y build-essential)"
 done
-"$PYTHON" -m pip --version >/dev/null 2>&1 || fail "'$PYTHON -m pip' does not work; set PYTHON to a Python with pip"
 if [ "$profile" = asan ]; then
     libasan=$(gcc -print-file-name=libasan.so)
     [ -e "$libasan" ] || fail "gcc's libasan is not installed (apt-get install -y libasan8)"
@@ -66,23 +75,42 @@ key=$( { cat "${BASH_SOURCE[0]}"; echo "$LUPA_SHA256 $profile $(uname -m)"; gcc 
 out="$cache/luajit-old-$key"
 log="$out.log"
 
+sdist_cached="$cache/downloads/lupa-$LUPA_VERSION.tar.gz"
+
 if [ -x "$out/bin/luajit" ]; then
     echo "$out/bin/luajit"
     exit 0
+fi
+if [ -n "$status" ]; then
+    if [ -f "$sdist_cached" ] && echo "$LUPA_SHA256  $sdist_cached" | sha256sum -c --quiet >/dev/null 2>&1; then
+        echo "not built; the source is in $sdist_cached"
+        exit 3
+    fi
+    echo "not built; the source (lupa==$LUPA_VERSION sdist) is not downloaded"
+    exit 4
 fi
 
 work=$(mktemp -d "$cache/.luajit-old-build.XXXXXX") || fail "cannot create a build directory in $cache"
 trap 'rm -rf "$work"' EXIT
 : > "$log"
 
-# 1. Fetch the pinned sdist from PyPI (the only network this needs).
-echo "lupa==$LUPA_VERSION --hash=sha256:$LUPA_SHA256" > "$work/req.txt"
-"$PYTHON" -m pip download --no-binary :all: --no-deps --require-hashes -r "$work/req.txt" \
-    -d "$work/dl" >>"$log" 2>&1 \
-    || fail "pip could not download lupa==$LUPA_VERSION (sdist, sha256 $LUPA_SHA256) from PyPI; see $log"
-sdist="$work/dl/lupa-$LUPA_VERSION.tar.gz"
-[ -f "$sdist" ] || fail "pip did not leave $sdist; see $log"
-echo "$LUPA_SHA256  $sdist" | sha256sum -c --quiet >>"$log" 2>&1 || fail "sha256 mismatch for $sdist"
+# 1. The pinned sdist: from CACHE_DIR/downloads, else fetched from PyPI (the
+#    only network this needs) and kept there.
+if [ -f "$sdist_cached" ] && echo "$LUPA_SHA256  $sdist_cached" | sha256sum -c --quiet >>"$log" 2>&1; then
+    sdist=$sdist_cached
+    echo "using $sdist (downloaded before)" >>"$log"
+else
+    "$PYTHON" -m pip --version >/dev/null 2>&1 || fail "'$PYTHON -m pip' does not work; set PYTHON to a Python with pip"
+    echo "lupa==$LUPA_VERSION --hash=sha256:$LUPA_SHA256" > "$work/req.txt"
+    "$PYTHON" -m pip download --no-binary :all: --no-deps --require-hashes -r "$work/req.txt" \
+        -d "$work/dl" >>"$log" 2>&1 \
+        || fail "pip could not download lupa==$LUPA_VERSION (sdist, sha256 $LUPA_SHA256) from PyPI (offline? run 'crashcourse prepare' once with network); see $log"
+    sdist="$work/dl/lupa-$LUPA_VERSION.tar.gz"
+    [ -f "$sdist" ] || fail "pip did not leave $sdist; see $log"
+    echo "$LUPA_SHA256  $sdist" | sha256sum -c --quiet >>"$log" 2>&1 || fail "sha256 mismatch for $sdist"
+    { mkdir -p "$cache/downloads" && cp "$sdist" "$sdist_cached.tmp.$$" && mv -f "$sdist_cached.tmp.$$" "$sdist_cached"; } \
+        >>"$log" 2>&1 || echo "could not keep $sdist in $cache/downloads" >>"$log"
+fi
 
 # 2. Unpack only the bundled LuaJIT 2.1.
 tar -xzf "$sdist" -C "$work" "lupa-$LUPA_VERSION/third-party/luajit21" >>"$log" 2>&1 \
