@@ -164,6 +164,40 @@ def drift(case_dir: Path, rec: RunRecord, language: str | None = None) -> str | 
     )
 
 
+_KEY_RE = re.compile(r"^(?P<arch>[^-]+)-(?P<libc>[^-]+)-(?P<cc>[a-z+]+)-(?P<ccv>\d+|none)(?:-(?P<extra>.+))?$")
+
+
+def _key_parts(key: str) -> dict[str, str]:
+    m = _KEY_RE.match(key)
+    if not m:
+        return {"arch": key}
+    parts = {k: v or "" for k, v in m.groupdict().items()}
+    parts["libc_family"] = re.sub(r"[\d.]+$", "", parts["libc"])
+    return parts
+
+
+def nearness(key: str, here: str) -> tuple[int, ...]:
+    """How close a machine key is to this one, for sorting (larger is nearer): the same architecture
+    first, then the same language runtime (Python version, LuaJIT build), libc family (glibc's messages
+    and frames), compiler family, compiler version, libc version."""
+    a, b = _key_parts(key), _key_parts(here)
+    same = [a.get(f) == b.get(f) for f in ("arch", "extra", "libc_family", "cc", "ccv", "libc")]
+    return (int(key == here), *map(int, same))
+
+
+def nearest(case_dir: Path, variant: str, lens: str, profile: str, language: str | None = None) -> tuple[str, Path] | None:
+    """The blessed snapshot of one run to show where it cannot run: this machine key's, else the nearest
+    key's (see nearness; ties by name). None when no machine has one."""
+    here = machine.machine_key(language)
+    root = case_dir / "snapshots"
+    name = f"{variant}.{lens}.{profile}.txt"
+    keys = sorted(p.name for p in root.iterdir() if (p / name).is_file()) if root.is_dir() else []
+    if not keys:
+        return None
+    best = max(keys, key=lambda k: (nearness(k, here), [-ord(c) for c in k]))
+    return best, root / best / name
+
+
 def stored(case_dir: Path) -> dict[str, dict[str, str]]:
     """{machine key: {'<variant>.<lens>.<profile>': text}} for the site."""
     out: dict[str, dict[str, str]] = {}
