@@ -87,7 +87,8 @@ SCRUB: list[tuple[re.Pattern, str]] = [
 NOISE = re.compile(r"^(?:\[New (?:LWP|Thread) .*\]|\[Thread debugging using libthread_db enabled\]|"
                    r"Using host libthread_db library .*|\[Inferior \d+ \(process PID\) detached\]|"
                    r"Program received signal .*|"
-                   r"warning: Section `\.reg-xstate/\d+' in core file too small\.)$")  # fmt: skip
+                   r"warning: Section `\.reg-xstate/\d+' in core file too small\.|"
+                   r"warning: Unexpected size of section `\.reg-xstate/\d+' in core file\.)$")  # fmt: skip
 
 
 def normalize(text: str, case_dir: Path | None = None) -> str:
