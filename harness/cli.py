@@ -43,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="children at once (default: CPU count)")
     run.add_argument("--json", action="store_true", help="print one JSON array of run records on stdout")
     run.add_argument("--output", action="store_true", help="with --json: include each run's stdout, stderr and argv")
-    run.add_argument("--strict", action="store_true", help="a skipped run, or a snapshot that drifted, counts as a failure")
+    run.add_argument("--strict", action="store_true", help="a skipped, replayed or partial run (checked on the compiler-neutral "
+                     "fields only), or a snapshot that drifted, counts as a failure")
+    run.add_argument("--replay", action="store_true", help="where a lens cannot run here (its tool is missing), show its "
+                     "blessed output instead, headed 'recorded on <machine key>, not run here' (never counted as passed)")
     run.add_argument("--bless", action="store_true", help="store each run's normalized output as its snapshot")
     run.add_argument("--explain", action="store_true", help="print each run's output beside what to look at in it")
     run.add_argument("--natural", action="store_true", help="race/deadlock cases without their forcing (CRASHCOURSE_NATURAL=1): "
@@ -270,7 +273,7 @@ def cmd_run(args) -> int:
     if args.json or not out.is_terminal:
         records = pipeline.run_all(
             specs, jobs, args.repeat,
-            on_built=lambda c, k: err.print(f"build: {c} compiled, {k} from cache", style="dim"),
+            on_built=lambda c, k: err.print(f"build: {c} compiled, {k} from cache", style="dim"), replay=args.replay,
         )  # fmt: skip
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -287,7 +290,7 @@ def cmd_run(args) -> int:
                 progress.advance(task)
                 progress.update(task, description=f"running · last: {rec.id}")
 
-            records = pipeline.run_all(specs, jobs, args.repeat, on_built=built, on_record=done)
+            records = pipeline.run_all(specs, jobs, args.repeat, on_built=built, on_record=done, replay=args.replay)
     if args.natural:
         return _natural_report(records, cases, args, out, err)
     drifted = _snapshots(records, cases, args.bless, err)
@@ -295,11 +298,20 @@ def cmd_run(args) -> int:
         print(to_json(records, args.output))
     else:
         out.print(report.table(records, title=f"crashcourse · {len(cases)} cases · {len(records)} runs"))
+        for line in report.replays(records):
+            out.print(line, style="cyan" if line.startswith("⟲") else None, markup=False, highlight=False)
         for line in report.failures(records):
             out.print(line, style="red", markup=False, highlight=False)
         out.print(report.summary_line(records))
-    failed = any(not r.ok and (not r.skipped or args.strict) for r in records)
-    return 1 if failed or (args.strict and drifted) else 0
+    return 1 if any(counts_as_failure(r, args.strict) for r in records) or (args.strict and drifted) else 0
+
+
+def counts_as_failure(rec, strict: bool) -> bool:
+    """A failed run; under --strict also a run that was not fully checked here: skipped, replayed (a tool
+    missing), or partial (its expectation was observed under another compiler)."""
+    if rec.status == "failed":
+        return True
+    return strict and rec.status in ("skipped", "replayed", "partial")
 
 
 def _natural_report(records, cases, args, out, err) -> int:
@@ -356,17 +368,31 @@ def _run_explained(specs, args, out) -> int:
     failed = False
     views: list = []
     for i, spec in enumerate(specs):
-        [rec] = pipeline.run_all([spec], jobs=1)
-        if not rec.skipped:
-            views.append(view_from_record(rec, spec.case))
-        failed |= not rec.ok and not rec.skipped
+        [rec] = pipeline.run_all([spec], jobs=1, replay=args.replay)
+        views.append(view_from_record(rec, spec.case))  # skipped and replayed runs too: the row says so
+        failed |= counts_as_failure(rec, args.strict)
         hint = spec.case.explain.get(spec.lens, "(no explanation written for this lens yet)")
-        lines = (rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")).splitlines()
+        if rec.replayed:
+            text = rec.replay.strip()
+        else:
+            text = rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")
+        lines = text.splitlines()
         if len(lines) > 40:
             lines = lines[:25] + [f"[... {len(lines) - 35} lines ...]"] + lines[-10:]
-        body = Text("\n".join(lines) or "(no output)")
-        verdict = "skipped: " + str(rec.skipped) if rec.skipped else ("✔ " if rec.ok else "✘ ") + report.describe(rec.observed)
+        if rec.replayed:
+            lines = [f"{report.replay_heading(rec)} ({rec.replayed['snapshot']})", "", *lines]
+        body = Text("\n".join(lines) or (f"(not run here: {rec.skipped})" if rec.skipped else "(no output)"))
+        if rec.replayed:
+            verdict = f"{report.ICON_REPLAY} replayed, {report.replay_heading(rec)}: {rec.skipped}"
+        elif rec.skipped:
+            verdict = "skipped: " + str(rec.skipped)
+        elif rec.partial:
+            verdict = f"{report.ICON_PARTIAL} {report.describe(rec.observed)} [{report.partial_note(rec)}]"
+        else:
+            verdict = ("✔ " if rec.ok else "✘ ") + report.describe(rec.observed)
         out.print(Panel(body, title=escape(rec.id), subtitle=escape(verdict), title_align="left", subtitle_align="left"))
+        if rec.partial:
+            out.print(Text("partial: ", style="bold") + Text(str(rec.partial)))
         out.print(Text("look at: ", style="bold") + Text(hint))
         for w in rec.observed.get("build_warnings") or []:
             from harness.pipeline.snapshots import warning_line

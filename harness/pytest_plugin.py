@@ -4,7 +4,9 @@
     pytest -n 2 -k 'double-free and asan'
 
 Item ids read like `cases/double-free/case.toml::bug-asan-asan`. A run whose tool is missing, or
-whose expectation was observed only on another kind of machine, is skipped with its reason.
+whose expectation was observed only on another kind of machine, is skipped with its reason. A run
+whose expectation was observed only under another compiler passes on its compiler-neutral checks
+with a warning saying so (`partial` in its record); `--cc-no-skip` makes it fail, like a skip.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("crashcourse")
     group.addoption("--cc-lens", action="append", default=None, help="crashcourse: only runs under this lens")
     group.addoption("--cc-repeat", type=int, default=1, help="crashcourse: run each case this many times")
-    group.addoption("--cc-no-skip", action="store_true", help="crashcourse: a skipped run (missing tool) fails")
+    group.addoption("--cc-no-skip", action="store_true", help="crashcourse: a skipped run (missing tool) fails, and so "
+                    "does a partial one (checked on the compiler-neutral fields only)")
     group.addoption("--cc-analyzer", action="append", default=None, metavar="NAME",
                     help="crashcourse: score this analyzer instead of running the lenses; each case x variant is an item "
                     "(the bug passes when it reports the flaw at a flaw line, the fixed twin when it stays silent)")
@@ -131,6 +134,12 @@ class CaseRun(pytest.Item):
             pytest.skip(str(rec.skipped))
         if not rec.ok:
             raise CaseRunFailed(rec)
+        if rec.partial:
+            if self.config.getoption("--cc-no-skip"):
+                pytest.fail(f"partial, but --cc-no-skip is on: {rec.partial}", pytrace=False)
+            import warnings
+
+            warnings.warn(pytest.PytestWarning(f"{rec.id}: {rec.partial}"), stacklevel=1)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, CaseRunFailed):

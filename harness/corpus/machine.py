@@ -50,6 +50,11 @@ def _compiler_name(cc: str) -> str:
     return f"{family}-{major}" if major else "none"
 
 
+def compiler_name(cc: str) -> str:
+    """'gcc-12' / 'clang-16' style name of any compiler command, or 'none' when it does not run."""
+    return _compiler_name(cc)
+
+
 def compiler() -> str:
     """'gcc-12' / 'clang-16' style name of the selected C compiler (see c_compiler), or 'none'.
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,11 @@ EXPECT_CHECKS: dict[str, type | tuple[type, ...]] = {
     "warnings": list,  # compiler warning options the build of this profile must have given ("-Wformat")
 }
 EXPECT_META = {"variant", "lens", "profile", "when", "note"}
+# What an expectation observed under another compiler still checks here (see Case.expectation_for):
+# what happened and what the tool concluded, which the program's meaning decides. The rest depends on
+# the compiler's code: frames (inlining, interceptor and runtime names), the message and the streams
+# (the tool's wording, addresses, stack layout), the build's warnings, metrics (layout, allocation).
+NEUTRAL_CHECKS = ("signal", "exit_code", "timed_out", "kind", "access", "size")
 
 # ---- ground truth: the [flaw] table ------------------------------------------------------------------
 # The flaw classes (documented in docs/analyzer-corpus.md). A class says what kind of mistake it is,
@@ -143,15 +148,34 @@ class Expectation:
     checks: dict[str, Any]
     note: str = ""
     default: bool = False  # the implied "clean" expectation of a fixed twin
+    # Set on an expectation observed under another compiler only, applied here to its compiler-neutral
+    # checks (`checks` keeps those, `unchecked` the rest): why this run is checked only in part.
+    partial: str = ""
+    unchecked: dict[str, Any] = field(default_factory=dict)
+
+    def neutral(self, compiler: str) -> Expectation:
+        """This expectation cut down to its NEUTRAL_CHECKS, for a run built by `compiler` (not the one it was
+        observed under): what the run is still checked on, with the reason it is checked only in part."""
+        keep = {k: v for k, v in self.checks.items() if k in NEUTRAL_CHECKS}
+        rest = {k: v for k, v in self.checks.items() if k not in NEUTRAL_CHECKS}
+        under = self.when.get("compiler", "?")
+        why = (f"checked on compiler-neutral fields only ({', '.join(keep) or 'none'}): the expectation was observed "
+               f"under {under}, this run was built by {compiler}")  # fmt: skip
+        if rest:
+            why += f"; not checked: {', '.join(rest)}"
+        return replace(self, checks=keep, partial=why, unchecked=rest)
 
     def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = dict(self.checks)
+        d: dict[str, Any] = {**self.checks, **self.unchecked}
         if self.profile:
             d["profile"] = self.profile
         if self.when:
             d["when"] = dict(self.when)
         if self.note:
             d["note"] = self.note
+        if self.partial:
+            d["checked"] = f"compiler-neutral fields only (observed under {self.when.get('compiler', '?')})"
+            d["unchecked"] = list(self.unchecked)
         return d
 
 
@@ -222,17 +246,28 @@ class Case:
             for e in self.expectations
             if e.variant == spec.variant and e.lens == spec.lens and e.profile in (None, spec.profile)
         ]
-        matching = [e for e in candidates if machine.matches(e.when)]
+        # explicit profile beats none; then file order (sort is stable)
+        matching = sorted((e for e in candidates if machine.matches(e.when)), key=lambda e: 0 if e.profile else 1)
         if matching:
-            # explicit profile beats none; then file order
-            matching.sort(key=lambda e: 0 if e.profile else 1)
             return matching[0], ""
         if spec.variant == "fixed" and not candidates:
             return Expectation("fixed", spec.lens, None, {}, dict(CLEAN), "the fixed twin runs clean", True), ""
+        # Observed only under another compiler, on a machine like this one otherwise: the run still runs,
+        # checked on what does not depend on the compiler (NEUTRAL_CHECKS), and says so.
+        elsewhere = sorted(
+            (e for e in candidates if "compiler" in e.when and machine.matches({k: v for k, v in e.when.items() if k != "compiler"})),
+            key=lambda e: 0 if e.profile else 1,
+        )  # fmt: skip
+        here = machine.facts()["compiler"]
+        for e in elsewhere:
+            cut = e.neutral(here)
+            if cut.checks:
+                return cut, ""
         conds = "; ".join(", ".join(f"{k}={v}" for k, v in e.when.items()) for e in candidates) or "none"
         facts = ", ".join(f"{k}={v}" for k, v in machine.facts().items())
+        none_neutral = " (whose checks all depend on the compiler: none of " + ", ".join(NEUTRAL_CHECKS) + ")" if elsewhere else ""
         return None, (
-            f"no expectation was observed for this machine ({facts}); the manifest covers: {conds}. "
+            f"no expectation was observed for this machine ({facts}); the manifest covers: {conds}{none_neutral}. "
             f"Run it, and add an expectation from what you observe."
         )
 

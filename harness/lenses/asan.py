@@ -52,9 +52,10 @@ class AsanLens(Lens):
 
     def plan(self, spec: RunSpec, artifact, workdir: Path) -> Plan:
         case = spec.case
+        runtime = case.language == "lua" and artifact is not None
         if case.language in ("c", "cpp"):
             argv = python_child("c_module.py", str(artifact.path), artifact.module, faulthandler=False)
-        elif artifact is not None:  # a LuaJIT built with ASan by a native/ recipe: it links libasan itself
+        elif runtime:  # a LuaJIT built with ASan by a native/ recipe: it links libasan itself
             argv = [str(artifact.path), str(case.source(spec.variant))]
         elif case.language == "python":
             argv = python_child("python_case.py", str(case.source(spec.variant)), spec.profile, faulthandler=False)
@@ -62,7 +63,10 @@ class AsanLens(Lens):
             argv = python_child("lua_case.py", str(case.source(spec.variant)), "libc", faulthandler=False)
         env = base_env(spec, workdir)
         limits = limits_for(spec, address_space=False, slow=1.5)
-        env["LD_PRELOAD"] = asan_runtime() or ""
+        # A LuaJIT built by a native/ recipe links its own ASan runtime (gcc's: the recipe builds with gcc
+        # whatever --cc says); preloading another compiler's runtime beside it breaks both (clang's
+        # refuses the shadow layout). Only the Python child needs the preload.
+        env["LD_PRELOAD"] = "" if runtime else (asan_runtime() or "")
         # A case may turn an ASan check on or off through [run] env ASAN_OPTIONS (e.g.
         # detect_stack_use_after_return=1): its options override the lens's defaults one by one.
         own = parse_options(str(case.run.get("env", {}).get("ASAN_OPTIONS", "")))

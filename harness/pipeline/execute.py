@@ -28,6 +28,26 @@ def _skip(spec: RunSpec, reason: str, expected: dict | None = None, repeat: int 
     return RunRecord(spec.case.id, spec.variant, spec.lens, spec.profile, False, reason, expected or {}, {}, 0.0, repeat=repeat)
 
 
+def _cannot_run(spec: RunSpec, reason: str, expected: dict, repeat: int, replay: bool) -> RunRecord:
+    """A run this machine cannot do (a tool or runtime is missing): skipped with the reason; with --replay,
+    the blessed snapshot of the run (this machine key's, else the nearest) is attached to be shown."""
+    rec = _skip(spec, reason, expected, repeat)
+    if not replay:
+        return rec
+    from harness.pipeline import snapshots
+
+    found = snapshots.nearest(spec.case.path, spec.variant, spec.lens, spec.profile, spec.case.language)
+    if found is None:
+        rec.skipped = f"{reason} (nothing to replay: no machine has a blessed snapshot of this run)"
+        return rec
+    key, path = found
+    text = path.read_text(encoding="utf-8", errors="replace")
+    rel = path.relative_to(spec.case.path.parent.parent) if path.is_relative_to(spec.case.path.parent.parent) else path
+    rec.replayed = {"machine_key": key, "snapshot": rel.as_posix(), "observed": snapshots.parse_snapshot(text).observed}
+    rec.replay = text
+    return rec
+
+
 Prepared = Artifact | BuildError | RuntimeUnavailable | None
 
 
@@ -86,8 +106,10 @@ def judge_hang(obs: Observation, result: ChildResult) -> None:
     obs.latency_s = round(result.latency_s, 3) if result.latency_s is not None else None
 
 
-def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | None = None) -> RunRecord:
-    """Run one case variant under one lens and judge it. Never raises for anything the child does."""
+def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | None = None, replay: bool = False) -> RunRecord:
+    """Run one case variant under one lens and judge it. Never raises for anything the child does.
+
+    replay: where the lens cannot run here (a tool or runtime missing), attach its blessed snapshot."""
     case, lens = spec.case, get_lens(spec.lens)
     exp, why = case.expectation_for(spec)
     if exp is None:
@@ -95,9 +117,9 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | Non
     expected = exp.as_dict()
     reason = lens.unavailable(spec)
     if reason:
-        return _skip(spec, reason, expected, repeat)
+        return _cannot_run(spec, reason, expected, repeat, replay)
     if isinstance(artifact, RuntimeUnavailable):
-        return _skip(spec, str(artifact), expected, repeat)
+        return _cannot_run(spec, str(artifact), expected, repeat, replay)
     if isinstance(artifact, BuildError):
         obs = Observation(kind="build-error", message=str(artifact), tool="compiler")
         return RunRecord(case.id, spec.variant, spec.lens, spec.profile, False, False, expected, obs.as_dict(), 0.0,
@@ -121,7 +143,7 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | Non
     obs.build_warnings = build.warnings_of(artifact, case)
     mismatches = compare(exp, obs, stdout, stderr + ("\n" + stacks if stacks else ""))
     return RunRecord(case.id, spec.variant, spec.lens, spec.profile, not mismatches, False, expected, obs.as_dict(),
-                     duration, mismatches, repeat, stdout, stderr, argv, stacks)  # fmt: skip
+                     duration, mismatches, repeat, stdout, stderr, argv, stacks, exp.partial or False)  # fmt: skip
 
 
 def _durations_file():
@@ -155,6 +177,7 @@ def run_all(
     repeat: int = 1,
     on_built: Callable[[int, int], None] | None = None,
     on_record: Callable[[RunRecord], None] | None = None,
+    replay: bool = False,
 ) -> list[RunRecord]:
     """Build, then run every spec `repeat` times with `jobs` children at once. Order of the result is stable.
 
@@ -176,7 +199,7 @@ def run_all(
     records: list[RunRecord | None] = [None] * len(work)
     sem = threading.Semaphore(max(1, jobs))
     with cf.ThreadPoolExecutor(max_workers=max(1, jobs) * 4) as pool:
-        futures = {pool.submit(execute, work[i][0], artifacts.get(work[i][0]), work[i][1], Slot(sem)): i for i in order}
+        futures = {pool.submit(execute, work[i][0], artifacts.get(work[i][0]), work[i][1], Slot(sem), replay): i for i in order}
         try:
             for fut in cf.as_completed(futures):
                 try:

@@ -27,6 +27,24 @@ class RunRecord:
     stderr: str = ""  # the child's stderr plus what the lens added (a core's backtrace, a syscall summary)
     argv: list[str] = field(default_factory=list)
     stacks: str = ""  # native stacks the watchdog took from a hung child (gdb -p)
+    # False, or why the run was checked only in part: its expectation was observed under another
+    # compiler, and only the compiler-neutral checks applied (ok then means: those held).
+    partial: str | bool = False
+    # False, or for a run whose tool is missing here, with --replay: the blessed snapshot shown instead
+    # ({"machine_key", "snapshot", "observed"}); the run itself is skipped (never passed).
+    replayed: dict[str, str] | bool = False
+    replay: str = ""  # that snapshot's text
+
+    @property
+    def status(self) -> str:
+        """One word: passed, partial (ok on the compiler-neutral checks only), failed, skipped, replayed."""
+        if self.replayed:
+            return "replayed"
+        if self.skipped:
+            return "skipped"
+        if not self.ok:
+            return "failed"
+        return "partial" if self.partial else "passed"
 
     @property
     def id(self) -> str:
@@ -45,9 +63,13 @@ class RunRecord:
             "observed": self.observed,
             "mismatches": [m.as_dict() for m in self.mismatches],
             "duration_s": round(self.duration_s, 3),
+            "partial": self.partial,
+            "replayed": self.replayed,
         }
         if with_output:
             d["stdout"], d["stderr"], d["argv"], d["stacks"] = self.stdout, self.stderr, self.argv, self.stacks
+            if self.replayed:
+                d["replay"] = self.replay
         return d
 
 

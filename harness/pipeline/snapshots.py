@@ -98,7 +98,8 @@ def scrub_rules() -> list[tuple[re.Pattern, str]]:
 NOISE = re.compile(r"^(?:\[New (?:LWP|Thread) .*\]|\[Thread debugging using libthread_db enabled\]|"
                    r"Using host libthread_db library .*|\[Inferior \d+ \(process PID\) detached\]|"
                    r"Program received signal .*|"
-                   r"warning: Section `\.reg-xstate/\d+' in core file too small\.)$")  # fmt: skip
+                   r"warning: Section `\.reg-xstate/\d+' in core file too small\.|"
+                   r"warning: Unexpected size of section `\.reg-xstate/\d+' in core file\.)$")  # fmt: skip
 
 
 def normalize(text: str, case_dir: Path | None = None) -> str:
@@ -173,6 +174,40 @@ def drift(case_dir: Path, rec: RunRecord, language: str | None = None) -> str | 
     return "".join(
         difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path.relative_to(root()) if path.is_relative_to(root()) else path), "this run", n=2)
     )
+
+
+_KEY_RE = re.compile(r"^(?P<arch>[^-]+)-(?P<libc>[^-]+)-(?P<cc>[a-z+]+)-(?P<ccv>\d+|none)(?:-(?P<extra>.+))?$")
+
+
+def _key_parts(key: str) -> dict[str, str]:
+    m = _KEY_RE.match(key)
+    if not m:
+        return {"arch": key}
+    parts = {k: v or "" for k, v in m.groupdict().items()}
+    parts["libc_family"] = re.sub(r"[\d.]+$", "", parts["libc"])
+    return parts
+
+
+def nearness(key: str, here: str) -> tuple[int, ...]:
+    """How close a machine key is to this one, for sorting (larger is nearer): the same architecture
+    first, then the same language runtime (Python version, LuaJIT build), libc family (glibc's messages
+    and frames), compiler family, compiler version, libc version."""
+    a, b = _key_parts(key), _key_parts(here)
+    same = [a.get(f) == b.get(f) for f in ("arch", "extra", "libc_family", "cc", "ccv", "libc")]
+    return (int(key == here), *map(int, same))
+
+
+def nearest(case_dir: Path, variant: str, lens: str, profile: str, language: str | None = None) -> tuple[str, Path] | None:
+    """The blessed snapshot of one run to show where it cannot run: this machine key's, else the nearest
+    key's (see nearness; ties by name). None when no machine has one."""
+    here = machine.machine_key(language)
+    root = case_dir / "snapshots"
+    name = f"{variant}.{lens}.{profile}.txt"
+    keys = sorted(p.name for p in root.iterdir() if (p / name).is_file()) if root.is_dir() else []
+    if not keys:
+        return None
+    best = max(keys, key=lambda k: (nearness(k, here), [-ord(c) for c in k]))
+    return best, root / best / name
 
 
 def stored(case_dir: Path) -> dict[str, dict[str, str]]:

@@ -13,9 +13,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from harness.corpus.manifest import NEUTRAL_CHECKS
 from harness.pipeline.record import RunRecord, describe, describe_expected, to_json  # noqa: F401 (to_json: the JSON form, beside the table)
 
 ICON_OK, ICON_FAIL, ICON_SKIP = "✔", "✘", "–"
+ICON_PARTIAL = "◐"  # ok on the compiler-neutral checks only (the expectation was observed under another compiler)
+ICON_REPLAY = "⟲"  # not run here (a tool is missing): its blessed output shown instead (--replay)
 
 
 def console(stderr: bool = False) -> Console:
@@ -29,8 +32,7 @@ def _folded(records: list[RunRecord]) -> list[tuple[RunRecord, list[RunRecord]]]
     """With --repeat: the repeats of one run whose outcome reads the same folded into one row (first, all)."""
     groups: dict[tuple, list[RunRecord]] = {}
     for r in records:
-        verdict = "skip" if r.skipped else ("ok" if r.ok else "fail")
-        key = (r.case, r.variant, r.lens, r.profile, verdict, str(r.skipped) if r.skipped else describe(r.observed))
+        key = (r.case, r.variant, r.lens, r.profile, r.status, str(r.skipped) if r.skipped else describe(r.observed))
         groups.setdefault(key, []).append(r)
     return [(rs[0], rs) for rs in groups.values()]
 
@@ -54,9 +56,16 @@ def table(records: Iterable[RunRecord], title: str = "crashcourse") -> Table:
         if last_case is not None and r.case != last_case:
             t.add_section()
         last_case = r.case
-        if r.skipped:
+        if r.replayed:
+            icon = Text(ICON_REPLAY, style="cyan")
+            observed = Text(replay_heading(r) + ": " + (r.replayed["observed"] or "?"), style="cyan")
+        elif r.skipped:
             icon = Text(ICON_SKIP, style="yellow")
             observed = Text("skipped: " + str(r.skipped), style="yellow")
+        elif r.partial:
+            icon = Text(ICON_PARTIAL, style="green")
+            observed = Text(describe(r.observed))
+            observed.append(f"  [{partial_note(r)}]", style="dim")
         elif r.ok:
             icon = Text(ICON_OK, style="green")
             observed = Text(describe(r.observed))
@@ -74,6 +83,30 @@ def table(records: Iterable[RunRecord], title: str = "crashcourse") -> Table:
     return t
 
 
+def partial_note(rec: RunRecord) -> str:
+    """The table's few words for a partial run: which fields were checked, and under which compiler the
+    expectation was observed."""
+    checked = [k for k in NEUTRAL_CHECKS if k in rec.expected]
+    return f"checked: {', '.join(checked)} only; observed under {rec.expected.get('when', {}).get('compiler', '?')}"
+
+
+def replay_heading(rec: RunRecord) -> str:
+    return f"recorded on {rec.replayed['machine_key']}, not run here" if rec.replayed else ""
+
+
+def replays(records: list[RunRecord]) -> list[str]:
+    """The blessed output of every replayed run, each headed by where it was recorded and why it did not run."""
+    out = []
+    for r in records:
+        if not r.replayed or r.repeat:
+            continue
+        out.append(f"⟲ {r.id}: {replay_heading(r)} ({r.skipped})")
+        out.append(f"  {r.replayed['snapshot']}")
+        out += ["  " + ln for ln in r.replay.rstrip("\n").splitlines()]
+        out.append("")
+    return out
+
+
 def failures(records: list[RunRecord]) -> list[str]:
     """What differed, field by field, for every failed run (printed under the table)."""
     out = []
@@ -88,7 +121,14 @@ def failures(records: list[RunRecord]) -> list[str]:
 
 
 def summary_line(records: list[RunRecord]) -> str:
-    ok = sum(1 for r in records if r.ok)
-    failed = sum(1 for r in records if not r.ok and not r.skipped)
-    skipped = sum(1 for r in records if r.skipped)
-    return f"{ok} passed, {failed} failed, {skipped} skipped"
+    """'N passed, N failed, N skipped', then the partial and replayed runs when there are any: a partial
+    run is not counted as passed, a replayed one not as passed nor skipped."""
+    n = {s: 0 for s in ("passed", "failed", "skipped", "partial", "replayed")}
+    for r in records:
+        n[r.status] += 1
+    line = f"{n['passed']} passed, {n['failed']} failed, {n['skipped']} skipped"
+    if n["partial"]:
+        line += f", {n['partial']} partial (ok on the compiler-neutral checks only: observed under another compiler)"
+    if n["replayed"]:
+        line += f", {n['replayed']} replayed (not run here: recorded output shown)"
+    return line

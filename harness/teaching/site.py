@@ -282,7 +282,8 @@ crashcourse run double-free       # run it under every lens
 ```
 
 Each lens needs its tool: gcc for the C and C++ cases, gdb, valgrind; the Lua cases run in
-lupa's LuaJIT. A run whose tool is missing is skipped with the reason, never passed.
+lupa's LuaJIT. A run whose tool is missing is skipped with the reason, never passed
+(`crashcourse run --replay` shows the output recorded on another machine instead, saying so).
 """
 
 
@@ -499,8 +500,10 @@ def _checks(checks: dict, skip: set[str] = frozenset()) -> str:
 
 
 def _expectations(case: Case) -> str:
-    out = ["Each run is compared with the most specific expectation that matches the machine; "
-           "a run whose expectations all have a `when` that does not match is skipped, never passed.\n",
+    out = ["Each run is compared with the most specific expectation that matches the machine (one whose `when` "
+           "does not match is passed over for the next); when none matches and only the compiler differs, the run "
+           "is checked on the compiler-neutral fields (signal, exit code, hang, kind, access, size) and reported as "
+           "partial; any other mismatch skips it, never passed.\n",
            "| variant | lens | profile | expected | also checked | when | note |",
            "|---|---|---|---|---|---|---|"]  # fmt: skip
     for e in case.expectations:

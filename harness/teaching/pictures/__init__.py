@@ -10,7 +10,8 @@ and `draw(data) -> Picture` (an inline SVG for the site and a text rendering for
                   (`CRASHCOURSE_STEP` lines, a TSan report's two accesses, a hang's stacks), and for a
                   deadlock the wait-for graph with its cycle
     signal_path   signals: the fault, the kernel, the handler, and how the process ended (or looped)
-    catches       who catches what: this case's lenses, caught / silent / labelled false negative
+    catches       who catches what: this case's lenses, caught / silent / labelled false negative, and
+                  which did not run here (skipped, replayed from a recording, or only expected)
 
 The input is a list of RunView: one per observed run, made from a run record (terminal) or from a
 blessed snapshot (the site). The numbers on a picture are the report's numbers.
@@ -41,9 +42,14 @@ if TYPE_CHECKING:
     from harness.corpus.manifest import Case
 
 def views_from_snapshots(case: Case, snapshots: dict[str, dict[str, str]]) -> list[RunView]:
-    """One RunView per blessed run of the case (the first machine key that has it)."""
+    """One RunView per blessed run of the case: this machine key's snapshot, else the nearest key's
+    (harness.pipeline.snapshots.nearness; ties by name), so a gcc machine draws gcc's runs."""
+    from harness.corpus import machine
+    from harness.pipeline.snapshots import nearness
+
+    here = machine.machine_key(case.language)
     views: dict[str, RunView] = {}
-    for _key, runs in sorted(snapshots.items()):
+    for _key, runs in sorted(snapshots.items(), key=lambda kv: (tuple(-x for x in nearness(kv[0], here)), kv[0])):
         for name, text in sorted(runs.items()):
             if name in views:
                 continue
@@ -59,7 +65,14 @@ def views_from_snapshots(case: Case, snapshots: dict[str, dict[str, str]]) -> li
 
 
 def view_from_record(rec, case: Case | None = None) -> RunView:
-    """A run record as a RunView; the case folder's path is written `<case>/`, as in the snapshots."""
+    """A run record as a RunView; the case folder's path is written `<case>/`, as in the snapshots.
+    A run that did not run here is a view with status "skipped", or "replayed" (its snapshot's contents)."""
+    if rec.replayed:
+        snap = parse_snapshot(rec.replay)
+        return RunView(rec.variant, rec.lens, rec.profile, snap.observation(), snap.stderr, snap.stdout,
+                       "replayed", rec.replayed["machine_key"])  # fmt: skip
+    if rec.skipped:
+        return RunView(rec.variant, rec.lens, rec.profile, {}, status="skipped", note=str(rec.skipped))
     err = rec.stderr + ("\n" + rec.stacks if rec.stacks else "")
     out = rec.stdout
     if case is not None:
@@ -68,9 +81,10 @@ def view_from_record(rec, case: Case | None = None) -> RunView:
 
 
 def pictures_for(case: Case, views: list[RunView]) -> list[Picture]:
-    """Every picture the observed runs support, most telling first; `catches` always comes last."""
+    """Every picture the observed runs support, most telling first; `catches` always comes last (it also
+    shows the runs that did not run here: skipped, replayed)."""
     out: list[Picture] = []
-    bug = [v for v in views if v.variant == "bug"]
+    bug = [v for v in views if v.variant == "bug" and v.status == "ran"]
     caption = case.picture.get("caption", "") if hasattr(case, "picture") else ""
     for mod in (memory_map, lifetime, lanes, signal_path):
         for pic in mod.pictures(case, bug):

@@ -20,6 +20,10 @@ class RunView:
     observed: dict[str, Any]
     stderr: str = ""
     stdout: str = ""
+    # "ran" (a run, or a blessed snapshot of one), "skipped" (not run here: note says why), or "replayed"
+    # (not run here; observed/stderr/stdout are the snapshot of machine key `note`)
+    status: str = "ran"
+    note: str = ""
 
     @property
     def id(self) -> str:
