@@ -8,7 +8,7 @@ its reason is printed under the row.
 from __future__ import annotations
 
 from harness.teaching.pictures import svg as S
-from harness.teaching.pictures.model import Picture, RunView
+from harness.teaching.pictures.model import Picture, RunView, hanging
 
 
 def verdicts(case, views: list[RunView]) -> list[tuple[str, str, str]]:
@@ -67,6 +67,6 @@ def picture(case, views: list[RunView]) -> Picture:
             y += 15
     alt = "Who catches what: " + "; ".join(f"{r}: {v}" + (f" ({w})" if w else "") for r, v, w in rows) + "."
     svg = S.document(W, y + 4, body, "Who catches what", alt, "cc-catches")
-    lines = [f"  {r:<18} {('✔ caught' if v == 'caught' else '✘ labelled false negative' if v == 'false negative' else '· silent'):<26} {w}"
-             for r, v, w in rows]  # fmt: skip
+    lines = [ln for r, v, w in rows for ln in hanging(
+        f"  {r:<18} {('✔ caught' if v == 'caught' else '✘ labelled false negative' if v == 'false negative' else '· silent'):<26} ", w, indent=6)]  # fmt: skip
     return Picture("catches", "Who catches what", "the bug variant's runs", alt, svg, lines)
