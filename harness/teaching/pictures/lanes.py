@@ -325,14 +325,18 @@ def _cell(s: Step) -> str:
 
 
 def text_lanes(ln: Lanes, width: int = TEXT_WIDTH) -> list[str]:
-    """The lanes side by side, each step in its lane's column, wrapped in the column (never cut); when
-    the columns cannot hold their longest word, one step a line, named by its lane."""
+    """The lanes side by side, each step in its lane's column, wrapped in the column (never cut; a
+    function kept with its file:line where the columns allow); when the columns cannot hold their
+    longest word, one step a line, named by its lane."""
     num = len(str(len(ln.steps))) + 1
     texts = {lane: [lane] + [_cell(s) for s in ln.steps if s.lane == lane] for lane in ln.lanes}
-    least = {lane: max(8, *(longest_word(t) for t in ts)) for lane, ts in texts.items()}
     most = {lane: max(len(t) for t in ts) for lane, ts in texts.items()}
     room = width - num - 1 - 3 * (len(ln.lanes) - 1)
-    if sum(least.values()) > room:
+    for glue in (True, False):
+        least = {lane: max(8, *(longest_word(t, glue) for t in ts)) for lane, ts in texts.items()}
+        if sum(least.values()) <= room:
+            break
+    else:
         name_w = min(max(len(lane) for lane in ln.lanes), 24)
         out = []
         for i, s in enumerate(ln.steps):
@@ -350,7 +354,7 @@ def text_lanes(ln: Lanes, width: int = TEXT_WIDTH) -> list[str]:
         spare -= 1
 
     def row(head: str, cells: dict[str, str]) -> list[str]:
-        parts = {lane: wrap(cells.get(lane, ""), cols[lane]) for lane in ln.lanes}
+        parts = {lane: wrap(cells.get(lane, ""), cols[lane], glue) for lane in ln.lanes}
         height = max(len(p) for p in parts.values())
         lines = []
         for j in range(height):

@@ -12,17 +12,17 @@ KINDS = ("memory-map", "lifetime", "lanes", "wait-for", "signal-path", "catches"
 TEXT_WIDTH = 76  # the widest line of a picture's text form: 80 columns, less a panel's borders and padding
 
 
-def wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int, glue: bool = True) -> list[str]:
     """text in lines of at most width characters, broken at spaces only: a name or a file:line is never
     cut (a single word longer than width gets a line of its own), nor parted from its '(file:line)'."""
-    glued = _AT.sub("\x00(", text)
+    glued = _AT.sub("\x00(", text) if glue else text
     rows = textwrap.wrap(glued, max(width, 1), break_long_words=False, break_on_hyphens=False)
     return [r.replace("\x00", " ") for r in rows] or [""]
 
 
-def longest_word(text: str) -> int:
+def longest_word(text: str, glue: bool = True) -> int:
     """The width below which wrap() must let text overflow."""
-    return max((len(w) for w in _AT.sub("\x00(", text).split()), default=0)
+    return max((len(w) for w in (_AT.sub("\x00(", text) if glue else text).split()), default=0)
 
 
 _AT = re.compile(r" \((?=[^()\s]+:\d+(?::\d+)?\))")  # the space in "f (repro.c:12)"
