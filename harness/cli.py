@@ -16,6 +16,7 @@ from harness.corpus import discover
 from harness.corpus.catalog import lens_info
 from harness.corpus.manifest import VARIANTS, Case
 from harness.errors import UsageError
+from harness.teaching import SHOW_SECTIONS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="a case's story, code and expectations")
     show.add_argument("id")
+    show.add_argument("--section", metavar="NAME", help=f"only this section: {', '.join(SHOW_SECTIONS)}")
 
     run = sub.add_parser("run", help="run cases under their lenses and compare with expectations")
     run.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
@@ -179,8 +181,10 @@ def case_json(c: Case) -> dict:
 def cmd_show(args) -> int:
     from harness.teaching import show
 
+    if args.section is not None and args.section not in SHOW_SECTIONS:
+        raise UsageError(f"crashcourse show: no section '{args.section}'; the sections are {', '.join(SHOW_SECTIONS)}")
     cases = discover.select(discover.load_all(), [args.id])
-    show.show(cases[0])
+    show.show(cases[0], args.section)
     return 0
 
 

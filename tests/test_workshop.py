@@ -30,6 +30,23 @@ def test_explain_prints_output_and_hint(cli, tmp_path):
     assert "look at: Read the first frame under the ERROR line." in r.stdout
 
 
+def test_show_one_section(cli):
+    r = cli("show", "fx-null", "--section", "fix")
+    assert r.returncode == 0, r.stderr
+    assert "FIX: a valid address" in r.stdout
+    assert "BUG: store through NULL" not in r.stdout and "Fixture: NULL store" not in r.stdout and "SIGSEGV" not in r.stdout
+    table = cli("show", "fx-null", "--section", "expectations")
+    assert "SIGSEGV" in table.stdout and "FIX:" not in table.stdout
+
+
+def test_show_unknown_section_is_one_line_exit_2_naming_the_sections(cli):
+    r = cli("show", "fx-null", "--section", "moral")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    for name in ("story", "code", "fix", "expectations", "pictures"):
+        assert name in r.stderr
+    assert "story" in cli("show", "--help").stdout
+
+
 def test_filters_select_by_observed_signal_kind_tag_language(cli):
     def ids(*args):
         r = cli("list", "--json", *args)
