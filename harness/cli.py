@@ -16,6 +16,7 @@ from harness.corpus import discover
 from harness.corpus.catalog import lens_info
 from harness.corpus.manifest import VARIANTS, Case
 from harness.errors import UsageError
+from harness.report import PLAIN_ENV
 from harness.teaching import SHOW_SECTIONS
 
 
@@ -26,15 +27,18 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="crashcourse", description="Reproducible crash and concurrency bugs, each with its fixed twin.")
+    _plain(p, default=False)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="the cases")
     ls.add_argument("--json", action="store_true", help="one JSON object per case")
+    _plain(ls)
     _filters(ls)
 
     show = sub.add_parser("show", help="a case's story, code and expectations")
     show.add_argument("id")
     show.add_argument("--section", metavar="NAME", help=f"only this section: {', '.join(SHOW_SECTIONS)}")
+    _plain(show)
 
     run = sub.add_parser("run", help="run cases under their lenses and compare with expectations")
     run.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
@@ -49,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--explain", action="store_true", help="print each run's output beside what to look at in it")
     run.add_argument("--natural", action="store_true", help="race/deadlock cases without their forcing (CRASHCOURSE_NATURAL=1): "
                      "report the hit rate over --repeat N, never fail; with --bless store it in cases/<id>/natural.json")
+    _plain(run)
     _filters(run)
 
     diag = sub.add_parser("diagnose", help="read a pasted crash or sanitizer report: its kind, and the cases that teach it")
@@ -59,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
     quiz.add_argument("--lens", action="append", help="only this lens (default: every lens of each case)")
     quiz.add_argument("--answers", help="predictions from a JSON/TOML file instead of the keyboard")
+    _plain(quiz)
     _filters(quiz)
 
     truth = sub.add_parser("truth", help="the ground truth: every case's flaw, and which lens catches it")
@@ -91,6 +97,13 @@ def run_flags() -> set[str]:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return {s for a in sub.choices["run"]._actions for s in a.option_strings}
+
+
+def _plain(p: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """--plain, before the command or after it (a command's own --plain leaves the global one alone)."""
+    p.add_argument("--plain", action="store_true", default=default,
+                   help="no box borders: a tool's output line for line, to paste into 'crashcourse diagnose' (also "
+                        "with NO_COLOR, TERM=dumb, a pipe, or CRASHCOURSE_PLAIN=1)")  # fmt: skip
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -456,15 +469,19 @@ def main(argv: list[str] | None = None) -> int:
         from harness.corpus import machine
 
         saved = os.environ.get(machine.CC_ENV)
+        saved_plain = os.environ.get(PLAIN_ENV)
+        if args.plain:
+            os.environ[PLAIN_ENV] = "1"  # read by harness.report.terminal.console()
         try:
             _select_compiler(getattr(args, "cc", None))
             return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
                     "score": cmd_score, "diagnose": cmd_diagnose}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
-            if saved is None:
-                os.environ.pop(machine.CC_ENV, None)
-            else:
-                os.environ[machine.CC_ENV] = saved
+            for name, value in ((machine.CC_ENV, saved), (PLAIN_ENV, saved_plain)):
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     except UsageError as e:
         print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
         return 2

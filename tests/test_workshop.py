@@ -1,9 +1,15 @@
 """The workshop features: show, --explain, filters, quiz, --bless and snapshot drift."""
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 
-from conftest import FIXTURE_CASES
+import pytest
+
+from conftest import FIXTURE_CASES, ROOT
 
 
 def test_show_renders_story_code_and_expectations(cli):
@@ -28,6 +34,63 @@ def test_explain_prints_output_and_hint(cli, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "AddressSanitizer: SEGV" in r.stdout
     assert "look at: Read the first frame under the ERROR line." in r.stdout
+
+
+def _explain_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "TERM", "CRASHCOURSE_PLAIN")}
+    return dict(env, CRASHCOURSE_CASES=str(FIXTURE_CASES), **extra)
+
+
+def test_explain_piped_into_diagnose_is_recognised():
+    """What a participant pastes: a piped --explain has no box borders, and diagnose reads its ASan report."""
+    run = subprocess.run([sys.executable, "-m", "harness", "run", "fx-null", "--lens", "asan", "--variant", "bug", "--explain"],
+                         capture_output=True, text=True, env=_explain_env(), timeout=300, cwd=ROOT)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not re.search(r"[│┃║╭╰]", run.stdout), run.stdout  # no panel borders
+    frame = next(ln for ln in run.stdout.splitlines() if "in cc_main" in ln)
+    assert re.match(r"^    #\d+ 0x[0-9a-f]+ in cc_main \S+repro\.c:7", frame), frame  # the report's line, as ASan wrote it
+    diag = subprocess.run([sys.executable, "-m", "harness", "diagnose", "-", "--json"], input=run.stdout,
+                          capture_output=True, text=True, env=_explain_env(), timeout=120, cwd=ROOT)  # fmt: skip
+    assert diag.returncode == 0, diag.stdout + diag.stderr
+    observed = json.loads(diag.stdout)["observed"]
+    assert (observed["kind"], observed["tool"], observed["access"]) == ("SEGV", "asan", "WRITE")
+    assert observed["frames"][0] == "cc_main"
+
+
+@pytest.mark.parametrize("how", ["--plain before", "--plain after", "NO_COLOR", "TERM"])
+def test_plain_output_has_no_borders_even_on_a_terminal(how):
+    """--plain (before or after the command), NO_COLOR or TERM=dumb turn the borders off where rich would draw them."""
+    env = _explain_env(TTY_COMPATIBLE="1", TTY_INTERACTIVE="0", COLUMNS="100")  # rich: a terminal, even on a pipe
+    args = ["show", "fx-null", "--section", "summary"]
+    if how == "NO_COLOR":
+        env["NO_COLOR"] = "1"
+    elif how == "TERM":
+        env["TERM"] = "dumb"
+    elif how == "--plain after":
+        args.append("--plain")
+    else:
+        args = ["--plain", *args]
+    boxed = subprocess.run([sys.executable, "-m", "harness", "show", "fx-null", "--section", "summary"],
+                           capture_output=True, text=True, env=_explain_env(TTY_COMPATIBLE="1", COLUMNS="100"), cwd=ROOT)  # fmt: skip
+    assert "╭" in boxed.stdout, boxed.stdout + boxed.stderr  # the control: a terminal gets its panel
+    plain = subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert plain.returncode == 0, plain.stderr
+    assert "Fixture: NULL store" in plain.stdout and not re.search(r"[│╭╰]", plain.stdout), plain.stdout
+
+
+def test_a_paste_from_a_bordered_panel_is_read_too(tmp_path):
+    report = (
+        "╭─ x[bug-asan-asan] ──────────────────────────────────────────────────────╮\n"
+        "│ ==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x602 at pc │\n"
+        "│ READ of size 4 at 0x602000000010 thread T0                               │\n"
+        "│     #0 0x55d in on_ping_timer /src/repro.c:71                            │\n"
+        "│     #1 0x55e in main /src/repro.c:99                                     │\n"
+        "╰─ ✔ exit 1 ──────────────────────────────────────────────────────────────╯\n"
+    )  # fmt: skip
+    diag = subprocess.run([sys.executable, "-m", "harness", "diagnose", "-", "--json"], input=report,
+                          capture_output=True, text=True, env=_explain_env(), cwd=ROOT)  # fmt: skip
+    observed = json.loads(diag.stdout)["observed"]
+    assert (observed["kind"], observed["access"], observed["frames"]) == ("heap-use-after-free", "READ", ["on_ping_timer", "main"])
 
 
 def test_show_one_section(cli):

@@ -115,8 +115,10 @@ _PREFIXES = [
     re.compile(r"^\s*\[pid\s+\d+\]\s?"),  # strace -f
     re.compile(r"^\s*\d{1,6}: "),  # a test runner's test number (ctest '714: ')
     re.compile(r"^\s*\[(?:stderr|stdout|err|out)\]\s?|^\s*(?:stderr|stdout)\s*[:|]\s?", re.I),
+    re.compile(r"^\s*[│┃║](?: (?=.*[│┃║]\s*$)|$)"),  # a terminal panel's left border (its right one: _BOX_RIGHT)
     re.compile(r"^\s*\[?(?:INFO|DEBUG|TRACE|stderr|stdout)\]?\s*[:|]?\s(?=\s*(?:==|#|\w+Sanitizer|SUMMARY|READ|WRITE))"),
 ]
+_BOX_RIGHT = re.compile(r"\s?[│┃║]\s*$")
 _FENCE = re.compile(r"^\s*(?:>\s?)*(?:```|~~~)")
 
 
@@ -130,8 +132,11 @@ def clean(text: str) -> str:
         prev = None
         while prev != line:
             prev = line
+            boxed = line.lstrip().startswith(("│", "┃", "║"))
             for pat in _PREFIXES:
                 line = pat.sub("", line, count=1)
+            if boxed:
+                line = _BOX_RIGHT.sub("", line, count=1)
         if _FENCE.match(line):
             blocks.append([])
             continue

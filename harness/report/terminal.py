@@ -1,27 +1,78 @@
 """Report stage: a rich table for people, JSON for programs.
 
-Colour follows the terminal: NO_COLOR or a non-terminal stdout gives plain text.
+Colour follows the terminal: NO_COLOR or a non-terminal stdout gives plain text. So do box borders:
+with --plain (CRASHCOURSE_PLAIN=1), NO_COLOR, TERM=dumb, or output that is not a terminal, a panel is
+printed as its title line, its body as it is (a tool's report line for line: it pastes straight into
+`crashcourse diagnose`) and its subtitle line; a table loses its vertical rules; Markdown is its source.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from harness.pipeline.record import RunRecord, describe, describe_expected, to_json  # noqa: F401 (to_json: the JSON form, beside the table)
+from harness.report import PLAIN_ENV
 
 ICON_OK, ICON_FAIL, ICON_SKIP = "✔", "✘", "–"
 
 
+def plain_wanted(con: Console) -> bool:
+    """Print without box borders? --plain, NO_COLOR, TERM=dumb, or a console that is not a terminal."""
+    env = os.environ
+    return bool(env.get(PLAIN_ENV, "") not in ("", "0") or env.get("NO_COLOR") or env.get("TERM") == "dumb" or not con.is_terminal)
+
+
+class RoomConsole(Console):
+    """A rich console that, when `plain`, prints no box borders (see the module's docstring)."""
+
+    plain = False
+
+    def print(self, *objects, **kw) -> None:
+        if not self.plain or not any(isinstance(o, (Panel, Group, Table)) or _markdown(o) for o in objects):
+            return super().print(*objects, **kw)
+        for obj in objects:  # each on lines of its own, as a panel, a table or a group is anyway
+            self._plain(obj, kw)
+
+    def _plain(self, obj, kw) -> None:
+        if isinstance(obj, Group):
+            for part in obj.renderables:
+                self._plain(part, kw)
+        elif isinstance(obj, Panel):
+            for part, rule in ((obj.title, True), (obj.renderable, False), (obj.subtitle, True)):
+                if isinstance(part, str):
+                    part = Text.from_markup(part)
+                if rule and part:
+                    super().print(Text("── ") + part + Text(" ──"), style="bold")
+                elif part:  # the body as written: no wrapping, no cropping, so a report's lines stay whole
+                    self._plain(part, {"soft_wrap": True})
+        elif isinstance(obj, Table) and obj.box is not None and obj.box.head_vertical.strip():
+            obj.box = box.SIMPLE_HEAD  # a rule under the header, and no vertical rules
+            super().print(obj, **kw)
+        elif _markdown(obj):
+            super().print(Text(obj.markup), **kw)
+        else:
+            super().print(obj, **kw)
+
+
+def _markdown(obj) -> bool:
+    md = sys.modules.get("rich.markdown")  # (not imported for this: only who prints Markdown has it)
+    return md is not None and isinstance(obj, md.Markdown)
+
+
 def console(stderr: bool = False) -> Console:
-    con = Console(stderr=stderr, highlight=False, soft_wrap=False)
-    if not con.is_terminal and "COLUMNS" not in __import__("os").environ:
+    con = RoomConsole(stderr=stderr, highlight=False, soft_wrap=False)
+    if not con.is_terminal and "COLUMNS" not in os.environ:
         con.width = 140  # a log or a pipe: wide enough that the table does not wrap every cell
+    con.plain = plain_wanted(con)
     return con
 
 
