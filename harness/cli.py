@@ -164,16 +164,10 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps([case_json(c) for c in cases], indent=2, ensure_ascii=False))
         return 0
-    from rich.table import Table
+    from harness.report.terminal import case_list, console
 
-    from harness.report.terminal import console
-
-    t = Table(title=f"{len(cases)} cases", title_justify="left")
-    for col in ("id", "language", "lenses", "tags", "what it shows"):
-        t.add_column(col)
-    for c in cases:
-        t.add_row(c.id, c.language, ", ".join(c.lenses), ", ".join(c.tags), c.summary)
-    console().print(t)
+    con = console()
+    con.print(case_list(cases, con.width))
     return 0
 
 

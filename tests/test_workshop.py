@@ -93,6 +93,21 @@ def test_a_paste_from_a_bordered_panel_is_read_too(tmp_path):
     assert (observed["kind"], observed["access"], observed["frames"]) == ("heap-use-after-free", "READ", ["on_ping_timer", "main"])
 
 
+@pytest.mark.parametrize("columns", [80, 120])
+def test_list_keeps_every_id_whole(columns):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CRASHCOURSE_CASES")}
+    env["COLUMNS"] = str(columns)
+    r = subprocess.run([sys.executable, "-m", "harness", "list"], capture_output=True, text=True, env=env, cwd=ROOT)
+    ids = [c["id"] for c in json.loads(subprocess.run([sys.executable, "-m", "harness", "list", "--json"],
+                                                      capture_output=True, text=True, env=env, cwd=ROOT).stdout)]  # fmt: skip
+    assert r.returncode == 0 and len(ids) > 80, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(len(ln.rstrip()) for ln in lines) <= columns
+    for cid in ids:
+        assert any(re.search(rf"(?<![\w-]){re.escape(cid)}(?![\w-])", ln) for ln in lines), cid
+    assert len(lines) < 8 * len(ids)  # readable: a case is a few lines, not a column of one-word cells
+
+
 def test_show_one_section(cli):
     r = cli("show", "fx-null", "--section", "fix")
     assert r.returncode == 0, r.stderr

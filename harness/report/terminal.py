@@ -76,6 +76,40 @@ def console(stderr: bool = False) -> Console:
     return con
 
 
+LIST_TABLE_MIN = 150  # narrower than this, `crashcourse list` prints one block per case instead of a table
+
+
+def case_list(cases, width: int):
+    """`crashcourse list` for people: a table where it fits, one block per case where it does not (80
+    columns); the other columns wrap, a case id is never cut."""
+    import textwrap
+
+    id_w = max((len(c.id) for c in cases), default=2)
+    if width >= LIST_TABLE_MIN:
+        t = Table(title=f"{len(cases)} cases", title_justify="left", expand=True)
+        t.add_column("id", no_wrap=True, min_width=id_w, style="bold")
+        t.add_column("language", no_wrap=True)
+        t.add_column("lenses", ratio=2)
+        t.add_column("tags", ratio=2)
+        t.add_column("what it shows", ratio=5)
+        for c in cases:
+            t.add_row(escape(c.id), c.language, ", ".join(c.lenses), ", ".join(c.tags), escape(c.summary))
+        return t
+    out = [Text(f"{len(cases)} cases", style="italic"), Text()]
+    for c in cases:
+        line = Text(c.id, style="bold")
+        what = f"{c.language} · {', '.join(c.lenses)}"
+        if id_w + 2 + len(what) <= width:
+            line.append(" " * (id_w + 2 - len(c.id)) + what)
+        else:
+            line.append("\n" + "\n".join(textwrap.wrap(what, width - 4, initial_indent="    ", subsequent_indent="    ")))
+        out.append(line)
+        out += [Text(row) for row in textwrap.wrap(c.summary, width - 4, initial_indent="    ", subsequent_indent="    ")]
+        out += [Text(row, style="dim") for row in textwrap.wrap("tags: " + ", ".join(c.tags), width - 4,
+                                                                 initial_indent="    ", subsequent_indent="          ")]  # fmt: skip
+    return Group(*out)
+
+
 def _folded(records: list[RunRecord]) -> list[tuple[RunRecord, list[RunRecord]]]:
     """With --repeat: the repeats of one run whose outcome reads the same folded into one row (first, all)."""
     groups: dict[tuple, list[RunRecord]] = {}
