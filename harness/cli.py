@@ -325,6 +325,8 @@ def _run_explained(specs, args, out) -> int:
             views.append(view_from_record(rec, spec.case))
         failed |= not rec.ok and not rec.skipped
         hint = spec.case.explain.get(spec.lens, "(no explanation written for this lens yet)")
+        if spec.variant != "bug":  # [explain] describes the bug's output: never shown under the fixed twin's
+            hint = f"the fixed twin: expected {report.describe_expected(rec.expected) or 'clean'}; compare it with the bug's run of this lens"
         lines = (rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")).splitlines()
         if len(lines) > 40:
             lines = lines[:25] + [f"[... {len(lines) - 35} lines ...]"] + lines[-10:]

@@ -33,7 +33,10 @@ def test_explain_prints_output_and_hint(cli, tmp_path):
     r = cli("run", "fx-null", "--lens", "asan", "--explain", cases=cases)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "AddressSanitizer: SEGV" in r.stdout
-    assert "look at: Read the first frame under the ERROR line." in r.stdout
+    bug, fixed = r.stdout.split("── fx-null[fixed-asan-asan] ──")
+    assert "look at: Read the first frame under the ERROR line." in bug
+    assert "Read the first frame" not in fixed  # the bug's note is not the fixed twin's
+    assert "look at: the fixed twin: expected clean" in fixed
 
 
 def _explain_env(**extra):
