@@ -27,6 +27,9 @@ class RunRecord:
     stderr: str = ""  # the child's stderr plus what the lens added (a core's backtrace, a syscall summary)
     argv: list[str] = field(default_factory=list)
     stacks: str = ""  # native stacks the watchdog took from a hung child (gdb -p)
+    # not in the JSON: how the child's own stdout and stderr interleaved (harness.execution.run.ChildResult):
+    order: list | None = None  # [(stream, characters, read together with the run before)], over stdout and stderr
+    first: str | None = None  # the stream the child wrote first
 
     @property
     def id(self) -> str:
