@@ -327,7 +327,7 @@ def _run_explained(specs, args, out) -> int:
         hint = spec.case.explain.get(spec.lens, "(no explanation written for this lens yet)")
         if spec.variant != "bug":  # [explain] describes the bug's output: never shown under the fixed twin's
             hint = f"the fixed twin: expected {report.describe_expected(rec.expected) or 'clean'}; compare it with the bug's run of this lens"
-        lines = (rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")).splitlines()
+        lines = report.output_lines(rec)  # stdout and stderr in the order the child wrote them
         if len(lines) > 40:
             lines = lines[:25] + [f"[... {len(lines) - 35} lines ...]"] + lines[-10:]
         body = Text("\n".join(lines) or "(no output)")

@@ -50,6 +50,9 @@ def test_explain_piped_into_diagnose_is_recognised():
                          capture_output=True, text=True, env=_explain_env(), timeout=300, cwd=ROOT)  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert not re.search(r"[│┃║╭╰]", run.stdout), run.stdout  # no panel borders
+    out = run.stdout.splitlines()  # the child printed, then crashed: its stdout comes first
+    assert out.index("--- stdout ---") < out.index("binary noise: \x01\x02\ufffd\ufffd") < out.index("--- stderr ---")
+    assert out.index("--- stderr ---") < next(i for i, ln in enumerate(out) if "ERROR: AddressSanitizer" in ln)
     frame = next(ln for ln in run.stdout.splitlines() if "in cc_main" in ln)
     assert re.match(r"^    #\d+ 0x[0-9a-f]+ in cc_main \S+repro\.c:7", frame), frame  # the report's line, as ASan wrote it
     diag = subprocess.run([sys.executable, "-m", "harness", "diagnose", "-", "--json"], input=run.stdout,
@@ -58,6 +61,22 @@ def test_explain_piped_into_diagnose_is_recognised():
     observed = json.loads(diag.stdout)["observed"]
     assert (observed["kind"], observed["tool"], observed["access"]) == ("SEGV", "asan", "WRITE")
     assert observed["frames"][0] == "cc_main"
+
+
+def test_explain_shows_the_streams_in_the_order_written_or_says_which_began():
+    from harness.pipeline.record import RunRecord
+    from harness.report.terminal import output_lines
+
+    rec = RunRecord("c", "bug", "gdb", "O0", True, False, {}, {}, 0.0, stdout="a\nc\n", stderr="b\nd\n\n#0 main ()",
+                    order=[("stdout", 2, False), ("stderr", 2, False), ("stdout", 2, True), ("stderr", 2, False)], first="stdout")  # fmt: skip
+    assert output_lines(rec) == [
+        "--- stdout ---", "a", "--- stderr ---", "b",
+        "--- stdout (read together with the stderr above: their lines may have interleaved) ---", "c",
+        "--- stderr ---", "d", "--- added by the lens ---", "#0 main ()",
+    ]  # fmt: skip
+    rec.order = None  # a stream was cut: which began is still known
+    assert output_lines(rec)[:2] == ["(stdout began first; how the two interleaved after that is not known: the output was cut)",
+                                     "--- stdout ---"]  # fmt: skip
 
 
 @pytest.mark.parametrize("how", ["--plain before", "--plain after", "NO_COLOR", "TERM"])

@@ -159,6 +159,38 @@ def table(records: Iterable[RunRecord], title: str = "crashcourse") -> Table:
     return t
 
 
+def output_lines(rec: RunRecord) -> list[str]:
+    """A run's output for people: the child's stdout and stderr in the order it wrote them (a `--- stdout
+    ---` line before each part), then what the lens added; where the order is not known in full, a line
+    saying which stream began."""
+    texts = {"stdout": rec.stdout, "stderr": rec.stderr}
+    lines: list[str] = []
+    if rec.order is not None:
+        pos = {"stdout": 0, "stderr": 0}
+        for name, n, together in rec.order:
+            part = texts[name][pos[name] : pos[name] + n]
+            pos[name] += n
+            other = "stderr" if name == "stdout" else "stdout"
+            lines.append(f"--- {name} (read together with the {other} above: their lines may have interleaved) ---"
+                         if together else f"--- {name} ---")  # fmt: skip
+            lines += part.rstrip("\n").split("\n")
+        added = (texts["stdout"][pos["stdout"] :] + texts["stderr"][pos["stderr"] :]).strip("\n")
+        if added:
+            lines += ["--- added by the lens ---", *added.split("\n")]
+        return lines
+    parts = [(name, texts[name].strip("\n")) for name in ("stderr", "stdout")]
+    if rec.first == "stdout":
+        parts.reverse()
+    parts = [(name, text) for name, text in parts if text]
+    if len(parts) == 2 or rec.first:
+        if rec.first and len(parts) == 2:
+            lines.append(f"({rec.first} began first; how the two interleaved after that is not known: the output was cut)")
+        for name, text in parts:
+            lines += [f"--- {name} ---", *text.split("\n")]
+        return lines
+    return parts[0][1].split("\n") if parts else []
+
+
 def failures(records: list[RunRecord]) -> list[str]:
     """What differed, field by field, for every failed run (printed under the table)."""
     out = []
