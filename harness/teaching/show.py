@@ -28,6 +28,9 @@ class _Sections:
         if self.wanted in (None, self.now):
             self.con.print(*objects, **kw)
 
+    def __getattr__(self, name):  # the rest of the console (width, input, ...)
+        return getattr(self.con, name)
+
 
 def show(case: Case, section: str | None = None) -> None:
     """Every section of SHOW_SECTIONS in order, or only the one named."""
