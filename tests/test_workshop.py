@@ -51,8 +51,9 @@ def test_explain_piped_into_diagnose_is_recognised():
     assert run.returncode == 0, run.stdout + run.stderr
     assert not re.search(r"[│┃║╭╰]", run.stdout), run.stdout  # no panel borders
     out = run.stdout.splitlines()  # the child printed, then crashed: its stdout comes first
-    assert out.index("--- stdout ---") < out.index("binary noise: \x01\x02\ufffd\ufffd") < out.index("--- stderr ---")
-    assert out.index("--- stderr ---") < next(i for i, ln in enumerate(out) if "ERROR: AddressSanitizer" in ln)
+    err_head = next(i for i, ln in enumerate(out) if ln.startswith("--- stderr"))  # (maybe "read together with ...")
+    assert out.index("--- stdout ---") < out.index("binary noise: \x01\x02\ufffd\ufffd") < err_head
+    assert err_head < next(i for i, ln in enumerate(out) if "ERROR: AddressSanitizer" in ln)
     frame = next(ln for ln in run.stdout.splitlines() if "in cc_main" in ln)
     assert re.match(r"^    #\d+ 0x[0-9a-f]+ in cc_main \S+repro\.c:7", frame), frame  # the report's line, as ASan wrote it
     diag = subprocess.run([sys.executable, "-m", "harness", "diagnose", "-", "--json"], input=run.stdout,
