@@ -17,6 +17,8 @@ from harness.corpus import discover
 from harness.corpus.catalog import lens_info
 from harness.corpus.manifest import VARIANTS, Case
 from harness.errors import UsageError
+from harness.report import PLAIN_ENV
+from harness.teaching import SHOW_SECTIONS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,14 +28,18 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="crashcourse", description="Reproducible crash and concurrency bugs, each with its fixed twin.")
+    _plain(p, default=False)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="the cases")
     ls.add_argument("--json", action="store_true", help="one JSON object per case")
+    _plain(ls)
     _filters(ls)
 
     show = sub.add_parser("show", help="a case's story, code and expectations")
     show.add_argument("id")
+    show.add_argument("--section", metavar="NAME", help=f"only this section: {', '.join(SHOW_SECTIONS)}")
+    _plain(show)
 
     run = sub.add_parser("run", help="run cases under their lenses and compare with expectations")
     run.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
@@ -51,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--explain", action="store_true", help="print each run's output beside what to look at in it")
     run.add_argument("--natural", action="store_true", help="race/deadlock cases without their forcing (CRASHCOURSE_NATURAL=1): "
                      "report the hit rate over --repeat N, never fail; with --bless store it in cases/<id>/natural.json")
+    _plain(run)
     _filters(run)
 
     prep = sub.add_parser("prepare", help="build every artifact and fetch every source the runs need, into the cache: "
@@ -76,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
     quiz.add_argument("--lens", action="append", help="only this lens (default: every lens of each case)")
     quiz.add_argument("--answers", help="predictions from a JSON/TOML file instead of the keyboard")
+    _plain(quiz)
     _filters(quiz)
 
     truth = sub.add_parser("truth", help="the ground truth: every case's flaw, and which lens catches it")
@@ -131,6 +139,13 @@ def run_flags() -> set[str]:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return {s for a in sub.choices["run"]._actions for s in a.option_strings}
+
+
+def _plain(p: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """--plain, before the command or after it (a command's own --plain leaves the global one alone)."""
+    p.add_argument("--plain", action="store_true", default=default,
+                   help="no box borders: a tool's output line for line, to paste into 'crashcourse diagnose' (also "
+                        "with NO_COLOR, TERM=dumb, a pipe, or CRASHCOURSE_PLAIN=1)")  # fmt: skip
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -192,19 +207,12 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps([case_json(c) for c in cases], indent=2, ensure_ascii=False))
         return 0
-    from rich.table import Table
-
-    from harness.report.terminal import console
-
-    t = Table(title=f"{len(cases)} cases", title_justify="left")
-    for col in ("id", "language", "lenses", "tags", "what it shows"):
-        t.add_column(col)
-    for c in cases:
-        t.add_row(c.id, c.language, ", ".join(c.lenses), ", ".join(c.tags), c.summary)
-    console().print(t)
     from harness.corpus.paths import cases_dir
+    from harness.report.terminal import case_list, console
 
-    console().print(f"{len(cases)} cases in {cases_dir()}", markup=False, highlight=False)  # the last line says where
+    con = console()
+    con.print(case_list(cases, con.width))
+    con.print(f"{len(cases)} cases in {cases_dir()}", markup=False, highlight=False)  # the last line says where
     return 0
 
 
@@ -225,8 +233,10 @@ def case_json(c: Case) -> dict:
 def cmd_show(args) -> int:
     from harness.teaching import show
 
+    if args.section is not None and args.section not in SHOW_SECTIONS:
+        raise UsageError(f"crashcourse show: no section '{args.section}'; the sections are {', '.join(SHOW_SECTIONS)}")
     cases = discover.select(_load([args.id]), [args.id])
-    show.show(cases[0])
+    show.show(cases[0], args.section)
     return 0
 
 
@@ -372,11 +382,10 @@ def _run_explained(specs, args, out) -> int:
         views.append(view_from_record(rec, spec.case))  # skipped and replayed runs too: the row says so
         failed |= counts_as_failure(rec, args.strict)
         hint = spec.case.explain.get(spec.lens, "(no explanation written for this lens yet)")
-        if rec.replayed:
-            text = rec.replay.strip()
-        else:
-            text = rec.stderr.strip() + ("\n" + rec.stdout.strip() if rec.stdout.strip() else "")
-        lines = text.splitlines()
+        if spec.variant != "bug":  # [explain] describes the bug's output: never shown under the fixed twin's
+            hint = f"the fixed twin: expected {report.describe_expected(rec.expected) or 'clean'}; compare it with the bug's run of this lens"
+        # stdout and stderr in the order the child wrote them; a replayed run: its recorded output
+        lines = rec.replay.strip().splitlines() if rec.replayed else report.output_lines(rec)
         if len(lines) > 40:
             lines = lines[:25] + [f"[... {len(lines) - 35} lines ...]"] + lines[-10:]
         if rec.replayed:
@@ -648,16 +657,20 @@ def main(argv: list[str] | None = None) -> int:
         from harness.corpus import machine
 
         saved = os.environ.get(machine.CC_ENV)
+        saved_plain = os.environ.get(PLAIN_ENV)
+        if args.plain:
+            os.environ[PLAIN_ENV] = "1"  # read by harness.report.terminal.console()
         try:
             _select_compiler(getattr(args, "cc", None))
             return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
                     "score": cmd_score, "export": cmd_export, "diagnose": cmd_diagnose, "prepare": cmd_prepare,
                     "doctor": cmd_doctor}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
-            if saved is None:
-                os.environ.pop(machine.CC_ENV, None)
-            else:
-                os.environ[machine.CC_ENV] = saved
+            for name, value in ((machine.CC_ENV, saved), (PLAIN_ENV, saved_plain)):
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     except UsageError as e:
         print(str(e).splitlines()[0] if str(e) else "crashcourse: bad input", file=sys.stderr)
         return 2

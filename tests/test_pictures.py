@@ -6,7 +6,9 @@ from harness.corpus.discover import load_all
 from harness.pipeline.record import describe
 from harness.pipeline.snapshots import observed_from_summary, stored
 from harness.teaching.pictures import (
+    KINDS,
     RunView,
+    catches,
     lanes,
     lifetime,
     memory_map,
@@ -214,3 +216,149 @@ def test_ubsan_index_is_drawn_in_elements():
     mm = memory_map.extract([view("ubsan", "<case>/repro.c:37:17: runtime error: index 8 out of bounds for type 'uint8_t [8]'\n")])
     assert (mm.unit, mm.length, mm.first_bad) == ("elements", 8, 8)
     assert "valid indexes are 0 to 7" in memory_map.draw(mm).alt
+
+
+# ---- the terminal: every kind readable at 80 columns, distinct threads kept distinct -------------------
+
+PY_HANG = """\
+Thread 0xTHREAD (most recent call first):
+  File "<case>/repro.py", line 52 in validate_bank
+  File "<case>/repro.py", line 70 in audits
+  File "<stdlib>/threading.py", line 982 in run
+
+Thread 0xTHREAD (most recent call first):
+  File "<case>/repro.py", line 44 in do_transfer
+  File "<case>/repro.py", line 64 in transfers
+  File "<stdlib>/threading.py", line 982 in run
+
+Current thread 0xADDR (most recent call first):
+  File "<stdlib>/threading.py", line 1139 in _wait_for_tstate_lock
+  File "<case>/repro.py", line 81 in <module>
+CRASHCOURSE_STACKS_BEGIN tasks
+CRASHCOURSE_STACKS_END
+"""
+
+
+@pytest.mark.parametrize("ids", [("0xTHREAD", "0xTHREAD"), ("0x00007f1c2d3e4700", "0x00007f1c2c3d2700")])
+def test_threads_whose_ids_read_the_same_are_still_two_lanes(ids):
+    """A snapshot scrubs every thread id to 0xTHREAD; a live run has real ones: the lanes are the same."""
+    text = PY_HANG.replace("0xTHREAD", ids[0], 1).replace("0xTHREAD", ids[1], 1)
+    ln = lanes.extract([view("plain", text, timed_out=True, kind="deadlock")])
+    assert ln.lanes == ["thread 1 (audits)", "thread 2 (transfers)", "main thread"]
+    assert [s.obj for s in ln.steps] == ["validate_bank (repro.py:52)", "do_transfer (repro.py:44)", "<module> (repro.py:81)"]
+
+
+def test_identical_leaked_tasks_are_one_lane_with_their_count():
+    task = '--- asyncio task __main__.handle (most recent call first) ---\n  File "<case>/repro.py", line 43 in handle\n'
+    ln = lanes.extract([view("plain", "CRASHCOURSE_STACKS_BEGIN tasks\n" + task * 3, timed_out=True, kind="deadlock")])
+    assert ln.lanes == ["asyncio task __main__.handle ×3"]
+
+
+def test_abba_lock_order_snapshot_shows_both_workers():
+    [case] = [c for c in load_all() if c.id == "abba-lock-order"]
+    [pic] = [p for p in pictures_for(case, views_from_snapshots(case, stored(case.path))) if p.kind == "lanes"]
+    text = "\n".join(pic.lines)
+    assert "thread 1 (audits)" in text and "thread 2 (transfers)" in text and "main thread" in text
+    assert "validate_bank" in text and "do_transfer" in text
+
+
+LUAJIT_UAF = """\
+==PID==ERROR: AddressSanitizer: heap-use-after-free on address 0xADDR at pc 0xADDR bp 0xADDR sp 0xADDR
+READ of size 8 at 0xADDR thread T0
+    #0 0xADDR in lj_gc_finalize_cdata <cache>/luajit-old-a4cec9c5b09810d8/src/lj_gc.c:539
+    #1 0xADDR in cpfinalize <cache>/luajit-old-a4cec9c5b09810d8/src/lj_state.c:235
+
+0xADDR is located 40 bytes inside of 64-byte region [0xADDR,0xADDR)
+freed by thread T0 here:
+    #0 0xADDR in __interceptor_free ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:52
+    #1 0xADDR in mem_alloc <cache>/luajit-old-a4cec9c5b09810d8/src/lib_aux.c:325
+    #2 0xADDR in lj_mem_free <cache>/luajit-old-a4cec9c5b09810d8/src/lj_gc.h:120
+    #3 0xADDR in lj_tab_free <cache>/luajit-old-a4cec9c5b09810d8/src/lj_tab.c:242
+    #4 0xADDR in gc_sweep <cache>/luajit-old-a4cec9c5b09810d8/src/lj_gc.c:406
+
+previously allocated by thread T0 here:
+    #0 0xADDR in __interceptor_realloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:85
+    #1 0xADDR in mem_alloc <cache>/luajit-old-a4cec9c5b09810d8/src/lib_aux.c:328
+    #2 0xADDR in lj_mem_newgco <cache>/luajit-old-a4cec9c5b09810d8/src/lj_gc.c:831
+    #3 0xADDR in newtab <cache>/luajit-old-a4cec9c5b09810d8/src/lj_tab.c:122
+    #4 0xADDR in lj_tab_new <cache>/luajit-old-a4cec9c5b09810d8/src/lj_tab.c:160
+    #5 0xADDR in ffi_finalizer <cache>/luajit-old-a4cec9c5b09810d8/src/lib_ffi.c:828
+    #6 0xADDR in luaopen_ffi <cache>/luajit-old-a4cec9c5b09810d8/src/lib_ffi.c:852
+"""
+
+
+def test_a_uaf_inside_the_runtime_names_the_frames_the_report_is_read_by():
+    """No frame of the case: the allocator's plumbing (mem_alloc, lj_mem_*) and, for the allocation, the
+    table's constructor are skipped, as the case's README reads the report."""
+    lt = lifetime.extract([view("asan", LUAJIT_UAF, kind="heap-use-after-free")])
+    assert [(p.func, p.loc) for p in lt.points] == [
+        ("ffi_finalizer", "lib_ffi.c:828"), ("lj_tab_free", "lj_tab.c:242"), ("lj_gc_finalize_cdata", "lj_gc.c:539"),
+    ]  # fmt: skip
+    [case] = [c for c in load_all() if c.id == "luajit-finalizer-uaf"]
+    [pic] = [p for p in pictures_for(case, views_from_snapshots(case, stored(case.path))) if p.kind == "lifetime"]
+    assert "mem_alloc" not in pic.alt and "ffi_finalizer" in pic.alt and "lj_tab_free" in pic.alt
+    for name in ("ffi_finalizer", "lj_tab_free", "lj_gc_finalize_cdata"):
+        assert name in case.explain["asan"]  # what the case's own text says
+
+
+LONG = "handle_resize_events_of_the_main_window_task"
+
+
+def _rendered(pics, width=80) -> list[str]:
+    from rich.console import Console
+
+    from harness.teaching.pictures import render_terminal
+
+    con = Console(width=width, record=True, color_system=None, file=open("/dev/null", "w"))
+    con.print(render_terminal(pics))
+    return con.export_text().splitlines()
+
+
+def _names_whole(pic, names):
+    out = "\n".join(_rendered([pic]))
+    for line in pic.lines:
+        assert len(line) <= 76, line  # fits a panel on 80 columns: never wrapped into the drawing
+        assert line in out, line
+    for name in names:
+        assert any(name in line for line in pic.lines), name  # a name is never cut
+
+
+def test_every_kind_of_picture_reads_at_80_columns_with_its_names_whole():
+    class C:
+        id, tags, picture, lenses = "x", ["signals"], {}, ["plain", "asan", "tsan"]
+        flaw = type("F", (), {"missed_by": {"plain": "the byte lands in the allocator's slack: " + "nothing breaks " * 6}})()
+        expectations = []
+
+        def profiles_for(self, lens):
+            return ["p"]
+
+    mm = memory_map.draw(memory_map.extract([view("asan", ASAN_HEAP, kind="heap-buffer-overflow")]))
+    _names_whole(mm, ["38-byte heap region", "WRITE of size 15", "first bad byte, offset 38"])
+    uaf = lifetime.draw(lifetime.extract([view("asan", LUAJIT_UAF, kind="heap-use-after-free")]))
+    _names_whole(uaf, ["ffi_finalizer", "lib_ffi.c:828", "lj_tab_free", "lj_gc_finalize_cdata", "used after free: READ of size 8"])
+    steps = "\n".join(f"CRASHCOURSE_STEP {who} {verb} {obj}" for who, verb, obj in [
+        (LONG, "holds", "cache_lock"), ("reader_thread_of_the_configuration_cache", "waits", "cache_lock"),
+        ("writer", "holds", "loop-thread"), (LONG, "waits", "loop-thread"), ("fourth_lane", "does", "nothing_much"),
+    ])  # fmt: skip
+    ln = lanes.extract([view("plain", "", steps, timed_out=True, kind="deadlock")])
+    _names_whole(lanes.draw_lanes(ln), [LONG, "reader_thread_of_the_configuration_cache", "writer", "fourth_lane"])
+    _names_whole(lanes.draw_graph(ln), [LONG, "writer"])
+    two = lanes.extract([view("tsan", TSAN, kind="data-race")])
+    _names_whole(lanes.draw_lanes(two), ["T1", "T2", "assign (repro.c:46)", "thread2 (repro.c:66)"])
+    hang = lanes.extract([view("plain", PY_HANG, timed_out=True, kind="deadlock")])
+    _names_whole(lanes.draw_lanes(hang), ["thread 1 (audits)", "thread 2 (transfers)", "validate_bank", "(repro.py:52)"])
+    v = view("plain", "caught SIGSEGV, backtrace:\nprog(lookup_the_configuration_entry+0x1a)[0x4011]\n", timed_out=True, kind="livelock")
+    sp = signal_path.draw(signal_path.extract(C(), [v]))
+    _names_whole(sp, ["lookup_the_configuration_entry", "the MMU faults: no valid mapping for that address"])
+    cat = catches.picture(C(), [view("asan", ASAN_HEAP, kind="heap-buffer-overflow"), view("plain", "")])
+    _names_whole(cat, ["asan@p", "heap-buffer-overflow", "plain@p", "labelled false negative", "allocator's slack"])
+    leak = lifetime.pictures(C(), [view("lsan", LSAN, kind="direct-leak")])[0]
+    _names_whole(leak, ["ul_extend (repro.c:43)"])
+    assert {p.kind for p in (mm, uaf, lanes.draw_lanes(ln), lanes.draw_graph(ln), sp, cat)} == set(KINDS)
+
+
+def test_the_corpus_pictures_fit_80_columns():
+    for case in load_all():
+        for pic in pictures_for(case, views_from_snapshots(case, stored(case.path))):
+            over = [line for line in pic.lines if len(line) > 76 and " " in line.strip()]
+            assert not over, (case.id, pic.kind, over)

@@ -1,5 +1,6 @@
 """The child runner: limits, the watchdog, output that survives anything, nothing left behind."""
 
+import os
 import sys
 
 import pytest
@@ -97,3 +98,104 @@ def test_livelock_is_decided_after_a_short_window_not_the_timeout():
     r = _run("while True: pass", timeout_s=30)
     assert r.timed_out and r.hang == "livelock" and r.decided_by == "window"
     assert r.duration_s < 10
+
+
+# ---- stdout and stderr: in the order the child wrote them ----------------------------------------------
+
+def test_stdout_and_stderr_come_back_in_the_order_written():
+    code = ("import os, time\n"
+            "for fd, text in ((1, b'one\\n'), (2, b'two\\n'), (1, b'three\\n'), (2, b'four\\n')):\n"
+            "    os.write(fd, text); time.sleep(0.2)\n")  # fmt: skip
+    r = _run(code)
+    assert (r.stdout, r.stderr) == ("one\nthree\n", "two\nfour\n")  # the record's fields are as they were
+    assert [(name, n) for name, n, _ in r.order] == [("stdout", 4), ("stderr", 4), ("stdout", 6), ("stderr", 5)]
+    assert r.first == "stdout"
+
+
+def _pipe_empty(fd: int) -> bool:
+    import fcntl
+    import struct
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0] == 0
+
+
+def _wait_read(cap, fd):
+    import time
+
+    end = time.monotonic() + 10
+    while not _pipe_empty(fd):  # the reader took it, and now waits for the lock we hold
+        assert time.monotonic() < end
+        time.sleep(0.001)
+
+
+def test_writes_that_wait_while_the_reader_is_busy_keep_their_order():
+    """The reader holds a chunk of stdout; meanwhile stderr then stdout are written: epoll's ready list
+    gives them in that order."""
+    from harness.execution.run import _Capture
+
+    cap = _Capture()
+    out_r, err_r = list(cap._fds)
+    with cap._lock:
+        os.write(cap.out_w, b"a\n")
+        _wait_read(cap, out_r)
+        os.write(cap.err_w, b"b\n")
+        os.write(cap.out_w, b"c\n")
+    cap.started()
+    cap.finish()
+    assert cap.result() == ("a\nc\n", "b\n", [("stdout", 2, False), ("stderr", 2, False), ("stdout", 2, True)], "stdout")
+
+
+def test_writes_that_all_land_before_the_reader_wakes_are_marked_together():
+    """stdout, stderr, stdout again, all waiting: one stdout run, then stderr, marked as read together."""
+    from harness.execution.run import _Capture
+
+    cap = _Capture()
+    out_r, err_r = list(cap._fds)
+    with cap._lock:
+        os.write(cap.err_w, b"x\n")
+        _wait_read(cap, err_r)
+        for fd, data in ((cap.out_w, b"a\n"), (cap.err_w, b"b\n"), (cap.out_w, b"c\n")):
+            os.write(fd, data)
+    cap.started()
+    cap.finish()
+    assert cap.result() == ("a\nc\n", "x\nb\n", [("stderr", 2, False), ("stdout", 4, False), ("stderr", 2, True)], "stderr")
+
+
+def test_a_cut_stream_says_which_began_and_no_order():
+    r = _run("import os; os.write(2, b'first\\n'); os.write(1, b'x' * (5 << 20))", timeout_s=30)
+    assert r.order is None and r.first == "stderr" and "bytes cut by crashcourse" in r.stdout
+
+
+@pytest.mark.parametrize("child", ["python", "native"])
+def test_output_past_the_file_cap_ends_the_run_as_a_file_would(monkeypatch, child):
+    from harness.execution import run as run_mod
+
+    monkeypatch.setattr(run_mod, "FILE_CAP", 1 << 20)
+    argv = py("import os\nwhile True: os.write(1, b'y' * 65536)") if child == "python" else ["yes"]
+    with workdir() as wd:
+        r = run_child(argv, wd, {}, Limits(timeout_s=30))
+    assert not r.timed_out and "crashcourse stopped reading at 1048576 bytes" in r.stdout
+    if child == "native":  # the next write to the closed pipe: SIGPIPE, or EPIPE if the child ignores it
+        assert r.signal == "SIGPIPE" or (r.signal is None and r.returncode not in (0, None)), r
+    else:
+        assert r.returncode == 1 and "BrokenPipeError" in r.stderr  # Python ignores SIGPIPE: the write fails
+
+
+def test_a_writer_that_never_closes_does_not_hold_the_capture():
+    """A process that escaped the run and keeps stdout open: the capture gives up after its grace."""
+    import time
+
+    from harness.execution.run import _Capture
+
+    cap = _Capture()
+    holder = os.dup(cap.out_w)
+    try:
+        os.write(holder, b"still here\n")
+        cap.started()
+        t = time.monotonic()
+        cap.finish(grace_s=0.2)
+        assert time.monotonic() - t < 2 and not cap._thread.is_alive()
+        assert cap.result()[0] == "still here\n"
+    finally:
+        os.close(holder)

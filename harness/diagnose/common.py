@@ -115,6 +115,7 @@ _PREFIXES = [
     re.compile(r"^\s*\[pid\s+\d+\]\s?"),  # strace -f
     re.compile(r"^\s*\d{1,6}: "),  # a test runner's test number (ctest '714: ')
     re.compile(r"^\s*\[(?:stderr|stdout|err|out)\]\s?|^\s*(?:stderr|stdout)\s*[:|]\s?", re.I),
+    re.compile(r"^\s*[│┃║](?: (?=.*[│┃║]\s*$)|$)"),  # a terminal panel's left border (its right one: _BOX_RIGHT)
     re.compile(r"^\s*\[?(?:INFO|DEBUG|TRACE|stderr|stdout)\]?\s*[:|]?\s(?=\s*(?:==|#|\w+Sanitizer|SUMMARY|READ|WRITE))"),
 ]
 # a code fence: its opener has no backtick or tilde after the run ('~~~~ Stack of Thread-1 (1) ~~~~', pytest-timeout's
@@ -127,12 +128,19 @@ _GUTTER = re.compile(r"^[ \t]*(\d{1,7})(?:[ \t]*[|│:](?:[ \t]|$)|[ \t]+|$)")
 _MD_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~])")
 
 
+# the right border of a terminal panel a paste was copied from ('│ ... │')
+_BOX_RIGHT = re.compile(r"\s?[│┃║]\s*$")
+
+
 def _strip_prefixes(line: str) -> str:
     prev = None
     while prev != line:
         prev = line
+        boxed = line.lstrip().startswith(("│", "┃", "║"))
         for pat in _PREFIXES:
             line = pat.sub("", line, count=1)
+        if boxed:
+            line = _BOX_RIGHT.sub("", line, count=1)
     return line
 
 

@@ -1,8 +1,10 @@
 """Run one child process safely, and observe what it did.
 
 Every child runs in its own process group and session, with a timeout, RLIMIT_AS/CPU/CORE/FSIZE caps,
-stdin closed, output sent to files (so no pipe can fill and any bytes survive), and a fresh temporary
-working directory that is removed afterwards. The whole group is killed at the end of every run, so
+stdin closed, stdout and stderr read through two pipes by one thread that drains them as they fill
+(so the child never waits on them, and any bytes written survive the child's death) and records the
+order in which the two streams were written (_Capture), and a fresh temporary working directory
+that is removed afterwards. The whole group is killed at the end of every run, so
 nothing the child forked outlives it. On a timeout the watchdog first asks for stacks (SIGUSR1 to a
 Python child, gdb for native code), measures how much CPU the child burned, then kills the group.
 """
@@ -13,6 +15,7 @@ import contextlib
 import os
 import re
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -26,12 +29,14 @@ from pathlib import Path
 from harness.execution import contain
 from harness.execution import hang as hang_mod
 
-OUTPUT_CAP = 4 << 20  # bytes of stdout/stderr kept (head and tail); RLIMIT_FSIZE caps the files themselves
-FILE_CAP = 64 << 20
+OUTPUT_CAP = 4 << 20  # bytes of stdout/stderr kept (head and tail)
+FILE_CAP = 64 << 20  # RLIMIT_FSIZE of the files a child writes; a stream past it ends the run (_Capture._drain)
+ORDER_CAP = 10_000  # alternations between stdout and stderr recorded; past it, only which stream began
 STACKS_END = "CRASHCOURSE_STACKS_END"
 
 _live_lock = threading.Lock()
 _live: dict[subprocess.Popen, contain.RunGroup] = {}
+_captures: dict[subprocess.Popen, _Capture] = {}  # a live run's output, for python_stacks
 _workdirs: set[str] = set()
 _stopping = threading.Event()
 
@@ -64,6 +69,8 @@ class ChildResult:
     stacks_via: str = ""
     pid: int = 0
     extra: dict = field(default_factory=dict)
+    order: list[tuple[str, int, bool]] | None = None  # (stream, characters of it, read together with the one before)
+    first: str | None = None  # the stream written first (known even where `order` is not: output cut)
     hang: str | None = None  # "deadlock" / "livelock" decided by the watch, "fork-bomb" at the cap; None otherwise
     evidence: str | None = None  # why: which call each thread waits in, or what the window saw
     decided_by: str | None = None  # "proof", "window", "timeout" (the backstop), "cap"
@@ -110,19 +117,168 @@ def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[
     return apply
 
 
-def _read_capped(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            if size <= OUTPUT_CAP:
-                data = f.read()
-            else:
-                head = f.read(OUTPUT_CAP // 2)
-                f.seek(size - OUTPUT_CAP // 2)
-                data = head + b"\n[... %d bytes cut by crashcourse ...]\n" % (size - OUTPUT_CAP) + f.read()
-    except OSError:
-        return ""
+def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace").replace("\x00", "\\0")
+
+
+class _Stream:
+    """One stream's bytes: all of them up to OUTPUT_CAP, then its head and tail (OUTPUT_CAP / 2 each)."""
+
+    def __init__(self) -> None:
+        self.head, self.tail, self.total = bytearray(), None, 0
+        self.closed = False  # past FILE_CAP: no longer read
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        if self.tail is None:
+            self.head += chunk
+            if len(self.head) > OUTPUT_CAP:
+                self.tail = bytearray(self.head[OUTPUT_CAP // 2 :])
+                del self.head[OUTPUT_CAP // 2 :]
+        else:
+            self.tail += chunk
+            if len(self.tail) > OUTPUT_CAP:  # trimmed now and then, not at every chunk
+                del self.tail[: len(self.tail) - OUTPUT_CAP // 2]
+
+    def data(self) -> bytes:
+        end = b"\n[... crashcourse stopped reading at %d bytes and closed the pipe: the next write failed]\n" % FILE_CAP if self.closed else b""
+        if self.tail is None:
+            return bytes(self.head) + end
+        tail = self.tail[-(OUTPUT_CAP // 2) :]
+        return bytes(self.head) + b"\n[... %d bytes cut by crashcourse ...]\n" % (self.total - len(self.head) - len(tail)) + bytes(tail) + end
+
+
+class _Capture:
+    """A child's stdout and stderr, read through two pipes by one thread, and the order they were written in.
+
+    The thread waits on both pipes with one edge-triggered epoll, registered before the child starts.
+    The kernel puts a pipe on epoll's ready list when data arrives in an empty pipe, in arrival order,
+    so even when both pipes hold data by the time the thread wakes, the list says which was written
+    first. Each ready pipe is read until a read comes back short (it is empty then, and its next write
+    is a new edge), so a write that lands during the read of the other pipe is a later event, in its
+    place. Each chunk joins its stream, and `runs` keeps the order across the two (a run per
+    alternation). What cannot be told apart: writes that all land before the thread wakes (stdout,
+    stderr, stdout again are read as one stdout run, then the stderr one); such a run is marked as read
+    together with the one before. The thread drains each pipe as it fills, so the child never blocks on
+    its output for long, and bytes written before the child died are read after it (a pipe keeps them).
+    """
+
+    NAMES = ("stdout", "stderr")
+
+    def __init__(self) -> None:
+        self.streams = (_Stream(), _Stream())
+        self.runs: list[list[int]] = []  # [stream index, bytes, 1 if read in the same wake-up as the run before]
+        self._woke = 0  # wake-ups of the thread; the one that read each stream last
+        self._read_in = [-1, -1]
+        self.order_lost = False
+        self.last_wall = 0.0  # time.time() of the last chunk
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        (out_r, self.out_w), (err_r, self.err_w) = os.pipe(), os.pipe()
+        self._fds = {out_r: 0, err_r: 1}
+        for fd in self._fds:
+            os.set_blocking(fd, False)
+        self._ep = select.epoll()
+        for fd in self._fds:  # before the child can write: every arrival is an event, in order
+            self._ep.register(fd, select.EPOLLIN | select.EPOLLET)
+        self._thread = threading.Thread(target=self._pump, name="crashcourse-capture", daemon=True)
+        self._thread.start()
+
+    def started(self) -> None:
+        """The child has the write ends (or failed to start): close ours, so EOF comes when its side does."""
+        os.close(self.out_w)
+        os.close(self.err_w)
+
+    def _pump(self) -> None:
+        live = set(self._fds)
+        try:
+            while live and not self._stop.is_set():
+                events = self._ep.poll(0.1)  # in the order the pipes became ready
+                self._woke += 1
+                for fd, ev in events:
+                    if not self._drain(fd, bool(ev & select.EPOLLHUP)):
+                        self._ep.unregister(fd)
+                        live.discard(fd)
+                        os.close(fd)  # EOF; or past FILE_CAP: the writer's next write fails (EPIPE, SIGPIPE)
+        finally:
+            self._ep.close()
+            for fd in live:
+                os.close(fd)
+
+    def _drain(self, fd: int, hup: bool) -> bool:
+        """Read the pipe until a read comes back short (it was empty then: its next write is a new event),
+        or, once every writer is gone (hup), until EOF. False at EOF, and past FILE_CAP: the stream is
+        closed, and the writer's next write fails (SIGPIPE; EPIPE where it is ignored), as a file's
+        would past RLIMIT_FSIZE (SIGXFSZ; EFBIG): a flood ends the run, it does not run to the timeout."""
+        i = self._fds[fd]
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            with self._lock:
+                self.streams[i].add(chunk)
+                self.last_wall = time.time()
+                if self.runs and self.runs[-1][0] == i:
+                    self.runs[-1][1] += len(chunk)
+                elif len(self.runs) < ORDER_CAP:  # the other stream's bytes were read in this wake-up too: both
+                    self.runs.append([i, len(chunk), int(self._read_in[1 - i] == self._woke)])  # were waiting
+                else:
+                    self.order_lost = True
+                self._read_in[i] = self._woke
+                self.streams[i].closed = self.streams[i].total > FILE_CAP
+            if self.streams[i].closed:
+                return False
+            if len(chunk) < 1 << 16 and not hup:
+                return True
+
+    def finish(self, grace_s: float = 1.0) -> None:
+        """After the run's processes are gone: read to EOF (a process that escaped the run and holds a
+        write end gets grace_s, then is left behind)."""
+        self._thread.join(grace_s)
+        self._stop.set()
+        self._thread.join(0.5)
+
+    def sizes(self) -> tuple[int, int]:
+        return self.streams[0].total, self.streams[1].total
+
+    def last_output(self, start_wall: float) -> float:
+        """Wall-clock time of the child's last output (its last sign of life), or its start."""
+        return max(start_wall, self.last_wall)
+
+    def text(self, name: str) -> str:
+        with self._lock:
+            return _decode(self.streams[self.NAMES.index(name)].data())
+
+    def result(self) -> tuple[str, str, list[tuple[str, int, bool]] | None, str | None]:
+        """(stdout, stderr, order, first). order: the two texts run by run, (stream, characters, together):
+        together when the run was read in the same wake-up as the one before (both were waiting: the
+        earlier run's end may have been written after this run's start). None when the order is not
+        known in full (a stream was cut or closed, or alternated past ORDER_CAP); first is known even then."""
+        with self._lock:
+            first = self.NAMES[self.runs[0][0]] if self.runs else None
+            if self.order_lost or any(st.tail is not None or st.closed for st in self.streams):
+                return self._text(0), self._text(1), None, first
+            data = [bytes(st.head) for st in self.streams]
+            pos, parts, order = [0, 0], ([], []), []
+            for i, n, together in self.runs:
+                a, b = pos[i], pos[i] + n
+                while b < len(data[i]) and (data[i][b] & 0xC0) == 0x80:  # never split a character
+                    b += 1
+                if b <= a:
+                    continue
+                seg = _decode(data[i][a:b])
+                parts[i].append(seg)
+                order.append((self.NAMES[i], len(seg), bool(together)))
+                pos[i] = b
+            return "".join(parts[0]), "".join(parts[1]), order, first
+
+    def _text(self, i: int) -> str:
+        return _decode(self.streams[i].data())
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -177,27 +333,6 @@ POLL_GRACE_S = 0.05  # the first look at a child, then one every POLL_S
 POLL_S = 0.02
 
 
-def _sizes(*paths: Path) -> tuple[int, ...]:
-    out = []
-    for p in paths:
-        try:
-            out.append(p.stat().st_size)
-        except OSError:
-            out.append(-1)
-    return tuple(out)
-
-
-def _last_output(start_wall: float, *paths: Path) -> float:
-    """Wall-clock time of the child's last output (its last sign of life), or its start."""
-    last = start_wall
-    for p in paths:
-        with contextlib.suppress(OSError):
-            st = p.stat()
-            if st.st_size:
-                last = max(last, st.st_mtime_ns / 1e9)
-    return last
-
-
 def run_child(
     argv: list[str],
     cwd: Path,
@@ -213,15 +348,14 @@ def run_child(
     proven deadlock or a livelock window stops the child at once; the timeout is the backstop.
     on_idle is called (once) when the child sleeps using no CPU, so a scheduler can give its slot away.
     """
-    out_path, err_path = cwd / ".crashcourse-stdout", cwd / ".crashcourse-stderr"
     group = contain.RunGroup.create()
     with _live_lock:
         if _stopping.is_set():
             group.close()
             raise Interrupted()
-        out_f, err_f = open(out_path, "wb"), open(err_path, "wb")
         preexec = _preexec(limits, group)
         group.before_start()
+        cap = _Capture()
         start, start_wall = time.monotonic(), time.time()
         try:
             proc = subprocess.Popen(
@@ -229,20 +363,20 @@ def run_child(
                 cwd=cwd,
                 env=group.env(env),
                 stdin=subprocess.DEVNULL,
-                stdout=out_f,
-                stderr=err_f,
+                stdout=cap.out_w,
+                stderr=cap.err_w,
                 start_new_session=True,
                 preexec_fn=preexec,
                 close_fds=True,
             )
         except BaseException:
             group.close()
+            cap.started()
             raise
-        finally:
-            out_f.close()
-            err_f.close()
+        cap.started()
         group.root_pid = proc.pid
         _live[proc] = group
+        _captures[proc] = cap
     timed_out = False
     cpu = busy = None
     stacks, stacks_via = "", ""
@@ -251,7 +385,7 @@ def run_child(
     try:
         deadline = start + limits.timeout_s
         if send_signal:
-            _deliver_when_ready(proc, send_signal, out_path, err_path, deadline)
+            _deliver_when_ready(proc, send_signal, cap, deadline)
         watch = hang_mod.Watch() if hang_mod.supported() else None
         idle_told = on_idle is None
         next_look = time.monotonic() + POLL_GRACE_S
@@ -276,13 +410,13 @@ def run_child(
                 _kill_group(proc)  # at once: a bomb's processes share the child's process group
                 break
             pids = group.pids()
-            verdict = watch.feed(hang_mod.sample(pids, deadline, limits.timeout_s, _sizes(out_path, err_path)))
+            verdict = watch.feed(hang_mod.sample(pids, deadline, limits.timeout_s, cap.sizes()))
             if not idle_told and watch.idle:
                 idle_told = True
                 on_idle()
             if verdict:
                 timed_out, hang, decided_by = True, verdict, "proof" if verdict == "deadlock" else "window"
-                latency = time.time() - _last_output(start_wall, out_path, err_path)
+                latency = time.time() - cap.last_output(start_wall)
                 if verdict == "deadlock":
                     evidence = hang_mod.evidence(watch.decided, proc.pid)
                     busy = 0.0
@@ -293,7 +427,7 @@ def run_child(
                 break
         if timed_out:
             if decided_by == "timeout":
-                latency = time.time() - _last_output(start_wall, out_path, err_path)
+                latency = time.time() - cap.last_output(start_wall)
                 busy = _busy_share(proc.pid)
             cpu = _cpu_seconds(proc.pid)
             if capture_stacks is not None and not _stopping.is_set():
@@ -307,8 +441,10 @@ def run_child(
         _kill_group(proc)
         group.close()
         proc.wait()
+        cap.finish()
         with _live_lock:
             _live.pop(proc, None)
+            _captures.pop(proc, None)
     duration = time.monotonic() - start
     rc = proc.returncode
     sig = signal_name(-rc) if rc is not None and rc < 0 else None
@@ -318,6 +454,7 @@ def run_child(
     if sig is not None:
         # Popen hides the core-dump bit; a core file (or the kernel's word) tells us afterwards.
         core_dumped = find_core(cwd) is not None
+    stdout, stderr, order, first = cap.result()
     if hang == "fork-bomb":
         evidence = f"fork bomb: the run reached its cap of {contain.PIDS_MAX} tasks; every process of it was killed"
     return ChildResult(
@@ -326,8 +463,8 @@ def run_child(
         signal=sig,
         core_dumped=core_dumped,
         timed_out=timed_out,
-        stdout=_read_capped(out_path),
-        stderr=_read_capped(err_path),
+        stdout=stdout,
+        stderr=stderr,
         duration_s=duration,
         cpu_s=cpu,
         busy=busy,
@@ -338,6 +475,8 @@ def run_child(
         evidence=evidence,
         decided_by=decided_by,
         latency_s=latency,
+        order=order,
+        first=first,
     )
 
 
@@ -349,7 +488,7 @@ def find_core(cwd: Path) -> Path | None:
     return None
 
 
-def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadline: float) -> None:
+def _deliver_when_ready(proc, spec: dict, cap: _Capture, deadline: float) -> None:
     """Send spec['signal'] to the child once it printed spec['after_output'] (or after spec['after_s'])."""
     sig = getattr(signal, spec["signal"])
     marker = spec.get("after_output")
@@ -357,7 +496,7 @@ def _deliver_when_ready(proc, spec: dict, out_path: Path, err_path: Path, deadli
     while time.monotonic() < deadline and proc.poll() is None:
         ready = time.monotonic() >= not_before
         if marker:
-            text = _read_capped(out_path) + _read_capped(err_path)
+            text = cap.text("stdout") + cap.text("stderr")
             ready = ready and re.search(marker, text) is not None
         if ready:
             with contextlib.suppress(ProcessLookupError):
@@ -384,7 +523,7 @@ def _task_cpu_ns(pid: int) -> int | None:
 
 def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
     """Ask a Python child (our bootstrap) for every thread's and task's stack via SIGUSR1."""
-    err = cwd / ".crashcourse-stderr"
+    cap = _captures[proc]
     with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGUSR1)
     # faulthandler's thread dump comes at once; the task dump only when the main thread runs Python
@@ -394,7 +533,7 @@ def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
     last_cpu, quiet = None, 0
     last_size, same_since = -1, time.monotonic()
     while time.monotonic() < end:
-        text = _read_capped(err)
+        text = cap.text("stderr")
         if STACKS_END in text:
             break
         cpu = _task_cpu_ns(proc.pid)

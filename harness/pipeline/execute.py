@@ -127,7 +127,7 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | Non
     with workdir() as wd, (slot or contextlib.nullcontext()):
         start = time.monotonic()  # after the wait for a slot: duration_s is the run's own time
         plan = lens.plan(spec, artifact, wd)
-        stacks = ""
+        stacks, order, first = "", None, None
         if plan.static is not None:
             obs, stdout, stderr, argv = plan.static, "", plan.static_output, []
         else:
@@ -138,12 +138,13 @@ def execute(spec: RunSpec, artifact: Prepared, repeat: int = 0, slot: Slot | Non
             extra = lens.refine(spec, plan, result, obs, wd)
             stdout, argv = result.stdout, plan.argv
             stderr = result.stderr + (("\n" + extra) if extra else "")
-            stacks = result.stacks
+            stacks, order, first = result.stacks, result.order, result.first
     duration = time.monotonic() - start
     obs.build_warnings = build.warnings_of(artifact, case)
     mismatches = compare(exp, obs, stdout, stderr + ("\n" + stacks if stacks else ""))
     return RunRecord(case.id, spec.variant, spec.lens, spec.profile, not mismatches, False, expected, obs.as_dict(),
-                     duration, mismatches, repeat, stdout, stderr, argv, stacks, exp.partial or False)  # fmt: skip
+                     duration, mismatches, repeat, stdout, stderr, argv, stacks, exp.partial or False,
+                     order=order, first=first)  # fmt: skip
 
 
 def _durations_file():

@@ -34,6 +34,9 @@ class RunRecord:
     # ({"machine_key", "snapshot", "observed"}); the run itself is skipped (never passed).
     replayed: dict[str, str] | bool = False
     replay: str = ""  # that snapshot's text
+    # not in the JSON: how the child's own stdout and stderr interleaved (harness.execution.run.ChildResult):
+    order: list | None = None  # [(stream, characters, read together with the run before)], over stdout and stderr
+    first: str | None = None  # the stream the child wrote first
 
     @property
     def status(self) -> str:

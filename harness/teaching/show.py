@@ -14,16 +14,37 @@ from harness.report.terminal import console
 LEXERS = {"c": "c", "cpp": "cpp", "lua": "lua", "python": "python"}
 
 
-def show(case: Case) -> None:
-    con = console()
+class _Sections:
+    """The console, printing only while show is in the wanted section (all of them when none is named)."""
+
+    def __init__(self, con, wanted: str | None):
+        self.con, self.wanted, self.now = con, wanted, ""
+
+    def at(self, section: str) -> bool:
+        self.now = section
+        return self.wanted in (None, section)
+
+    def print(self, *objects, **kw) -> None:
+        if self.wanted in (None, self.now):
+            self.con.print(*objects, **kw)
+
+    def __getattr__(self, name):  # the rest of the console (width, input, ...)
+        return getattr(self.con, name)
+
+
+def show(case: Case, section: str | None = None) -> None:
+    """Every section of SHOW_SECTIONS in order, or only the one named."""
+    con = _Sections(console(), section)
+    con.at("summary")
     con.print(Panel(f"[bold]{case.title}[/bold]\n{case.summary}\n\n"
                     f"[dim]{case.language} · lenses: {', '.join(case.lenses)} · tags: {', '.join(case.tags)}\n"
                     f"incident: {case.incident.get('title', '')} <{case.incident.get('url', '')}>[/dim]",
                     title=case.id))  # fmt: skip
     readme = case.path / "README.md"
-    if readme.exists():
+    if con.at("story") and readme.exists():
         con.print(Markdown(readme.read_text(encoding="utf-8")))
     for variant in ("bug", "fixed"):
+        con.at("code" if variant == "bug" else "fix")
         src = case.source(variant)
         bug_lines = {
             i + 1 for i, line in enumerate(src.read_text(encoding="utf-8").splitlines()) if "BUG:" in line or "FIX:" in line
@@ -31,6 +52,7 @@ def show(case: Case) -> None:
         con.print(Panel(Syntax(src.read_text(encoding="utf-8"), LEXERS[case.language], line_numbers=True,
                                highlight_lines=bug_lines, theme="ansi_dark"),
                         title=f"{variant}: {src.name}"))  # fmt: skip
+    con.at("expectations")
     t = Table(title="expectations (observed on the machines named)", title_justify="left")
     for col in ("variant", "lens", "profile", "expected", "when", "note"):
         t.add_column(col)
@@ -39,8 +61,11 @@ def show(case: Case) -> None:
         t.add_row(e.variant, e.lens, e.profile or "all", describe_expected(e.checks), when, e.note)
     t.add_row("fixed", "every lens", "all", "clean, unless listed above", "", "the twin")
     con.print(t)
+    con.at("explain")
     for lens, text in case.explain.items():
         con.print(f"[bold]{lens}[/bold]: {text}")
+    if not con.at("pictures"):
+        return
     from harness.pipeline.snapshots import stored
     from harness.teaching.pictures import pictures_for, render_terminal, views_from_snapshots, why_no_picture
 

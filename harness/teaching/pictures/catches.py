@@ -14,7 +14,7 @@ expectation says it would show.
 from __future__ import annotations
 
 from harness.teaching.pictures import svg as S
-from harness.teaching.pictures.model import Picture, RunView
+from harness.teaching.pictures.model import Picture, RunView, hanging
 
 VERDICTS = ("caught", "silent", "false negative", "replayed", "skipped", "not run")
 
@@ -92,5 +92,5 @@ def picture(case, views: list[RunView]) -> Picture:
             y += 15
     alt = "Who catches what: " + "; ".join(f"{r}: {v}" + (f" ({w})" if w else "") for r, v, w in rows) + "."
     svg = S.document(W, y + 4, body, "Who catches what", alt, "cc-catches")
-    lines = [f"  {r:<18} {LABEL[v]:<26} {w}" for r, v, w in rows]
+    lines = [ln for r, v, w in rows for ln in hanging(f"  {r:<18} {LABEL[v]:<26} ", w, indent=6)]
     return Picture("catches", "Who catches what", "the bug variant's runs", alt, svg, lines)

@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass, field
 
 from harness.teaching.pictures import svg as S
-from harness.teaching.pictures.model import Picture, RunView
+from harness.teaching.pictures.model import (
+    TEXT_WIDTH,
+    Picture,
+    RunView,
+    hanging,
+    longest_word,
+    short_loc,
+    wrap,
+)
 
 STEP = re.compile(
     r"CRASHCOURSE_STEP\s+(?P<lane>\S+)\s+(?P<verb>holds|waits|releases|does)\s+(?P<obj>.*?)(?:\s+--\s+(?P<note>.*?))?\s*$"
@@ -72,7 +80,7 @@ def _tsan(text: str) -> list[Step]:
             fm = TSAN_FRAME.match(f)
             if not fm:
                 break
-            frames.append(f"{fm['func']} ({fm['loc'].replace('<case>/', '')})")
+            frames.append(f"{fm['func']} ({short_loc(fm['loc'])})")
         thread = m["thread"].replace("thread ", "")
         verb = "race-" + ("write" if "rite" in m["acc"] else "read")
         found.append(Step(thread, verb, f"{m['acc'].lower()} of size {m['size']}", " ← ".join(frames[:2]), not m["prev"]))
@@ -124,44 +132,67 @@ def _user(frames: list[tuple[str, str]]) -> tuple[str, str] | None:
     return None
 
 
+def _outermost_case_func(frames: list[tuple[str, str]]) -> str:
+    for func, loc in reversed(frames):
+        if ("<case>" in loc or loc.startswith(("repro", "fixed"))) and func != "<module>":
+            return func
+    return ""
+
+
 def _hang_stacks(text: str) -> list[Step]:
-    """Where each thread/task of a hung run waits: its innermost frame in the case's own code."""
+    """Where each thread/task of a hung run waits: its innermost frame in the case's own code.
+
+    Every stack header starts a lane of its own. A Python thread's id is no name (a snapshot scrubs
+    every one to `Thread 0xTHREAD`): it is named by its order in the dump and the outermost function
+    of the case it runs, "thread 1 (audits)". Stacks that read the same and wait at the same place
+    (ten leaked tasks of one coroutine) are one lane with their count, "... ×10"."""
     if "stopped by the watchdog" not in text and "CRASHCOURSE_STACKS" not in text and "stacks taken by the watchdog" not in text:
         return []
-    lanes: dict[str, list[tuple[str, str]]] = {}
-    cur: str | None = None
+    stacks: list[tuple[str, int | None, list[tuple[str, str]]]] = []  # (name, Python thread number, frames)
+    threads = 0
     for ln in text.splitlines():
         m = PY_THREAD.match(ln)
         if m:
-            cur = "main thread" if ln.startswith("Current") else f"thread {m['id']}"
-            lanes.setdefault(cur, [])
+            if ln.startswith("Current"):
+                stacks.append(("main thread", None, []))
+            else:
+                threads += 1
+                stacks.append(("thread", threads, []))
             continue
         m = PY_TASK.match(ln)
         if m:
-            cur = f"{m['lib']} task {m['name']}"
-            lanes.setdefault(cur, [])
+            stacks.append((f"{m['lib']} task {m['name']}", None, []))
             continue
         m = GDB_THREAD.match(ln)
         if m:
-            cur = f"thread {m['n']}"
-            lanes.setdefault(cur, [])
+            stacks.append((f"thread {m['n']}", None, []))
             continue
-        if cur is None:
+        if not stacks:
             continue
         m = PY_FILE.match(ln)
         if m:
-            lanes[cur].append((m["func"], f"{m['file']}:{m['line']}"))
+            stacks[-1][2].append((m["func"], f"{m['file']}:{m['line']}"))
             continue
         m = GDB_FRAME.match(ln)
         if m and ln.startswith("#"):
-            lanes[cur].append((m["func"], m["loc"] or ""))
-    out = []
-    for lane, frames in lanes.items():
+            stacks[-1][2].append((m["func"], m["loc"] or ""))
+    same: dict[tuple[str, str, str], list[int | None]] = {}  # (name, where, note) -> Python thread numbers
+    for name, number, frames in stacks:
         u = _user(frames)
-        if u:
-            inner = frames[0][0]
-            note = f"innermost: {inner}" if inner != u[0] else ""
-            out.append(Step(lane, "stuck", f"{u[0]} ({u[1]})", note, True))
+        if not u:
+            continue
+        if number is not None:
+            target = _outermost_case_func(frames)
+            name = f"thread ({target})" if target else "thread"
+        inner = frames[0][0]
+        same.setdefault((name, f"{u[0]} ({u[1]})", f"innermost: {inner}" if inner != u[0] else ""), []).append(number)
+    out = []
+    for (name, where, note), numbers in same.items():
+        if len(numbers) > 1:
+            name = f"{name} ×{len(numbers)}"
+        elif numbers[0] is not None:
+            name = name.replace("thread", f"thread {numbers[0]}", 1)
+        out.append(Step(name, "stuck", where, note, True))
     return out
 
 
@@ -286,11 +317,56 @@ def draw_lanes(ln: Lanes) -> Picture:
     alt = f"Lanes ({ln.title}): " + "; ".join(f"{i + 1}. {s.lane}: {_label(s)}" + (f" ({s.note})" if s.note else "")
                                              for i, s in enumerate(ln.steps)) + "."  # fmt: skip
     svg = S.document(W, height, body, "Thread and task lanes", alt, "cc-lanes")
-    lines = ["  " + " │ ".join(f"{lane[:24]:<24}" for lane in ln.lanes)]
+    return Picture("lanes", "Thread and task lanes", ln.source, alt, svg, text_lanes(ln))
+
+
+def _cell(s: Step) -> str:
+    return _label(s) + (f" ({s.note})" if s.note else "")
+
+
+def text_lanes(ln: Lanes, width: int = TEXT_WIDTH) -> list[str]:
+    """The lanes side by side, each step in its lane's column, wrapped in the column (never cut; a
+    function kept with its file:line where the columns allow); when the columns cannot hold their
+    longest word, one step a line, named by its lane."""
+    num = len(str(len(ln.steps))) + 1
+    texts = {lane: [lane] + [_cell(s) for s in ln.steps if s.lane == lane] for lane in ln.lanes}
+    most = {lane: max(len(t) for t in ts) for lane, ts in texts.items()}
+    room = width - num - 1 - 3 * (len(ln.lanes) - 1)
+    for glue in (True, False):
+        least = {lane: max(8, *(longest_word(t, glue) for t in ts)) for lane, ts in texts.items()}
+        if sum(least.values()) <= room:
+            break
+    else:
+        name_w = min(max(len(lane) for lane in ln.lanes), 24)
+        out = []
+        for i, s in enumerate(ln.steps):
+            first = f"{i + 1:>{num}} {s.lane:<{name_w}}  "
+            if len(s.lane) > name_w:  # a long name on its own line: never cut
+                out.append(f"{i + 1:>{num}} {s.lane}")
+                first = " " * (num + 1 + name_w + 2)
+            out += hanging(first, _cell(s), width)
+        return out
+    cols = dict(least)
+    spare = room - sum(cols.values())
+    while spare > 0 and any(cols[k] < most[k] for k in cols):  # widen the narrowest column that wraps
+        k = min((k for k in cols if cols[k] < most[k]), key=lambda k: cols[k])
+        cols[k] += 1
+        spare -= 1
+
+    def row(head: str, cells: dict[str, str]) -> list[str]:
+        parts = {lane: wrap(cells.get(lane, ""), cols[lane], glue) for lane in ln.lanes}
+        height = max(len(p) for p in parts.values())
+        lines = []
+        for j in range(height):
+            cells_j = [f"{(parts[lane][j] if j < len(parts[lane]) else ''):<{cols[lane]}}" for lane in ln.lanes]
+            lines.append(((head if j == 0 else "").rjust(num) + " " + " │ ".join(cells_j)).rstrip())
+        return lines
+
+    out = row("", {lane: lane for lane in ln.lanes})
+    out.append(" " * (num + 1) + "─┼─".join("─" * cols[lane] for lane in ln.lanes))
     for i, s in enumerate(ln.steps):
-        cells = [(_label(s)[:24] if lane == s.lane else "") for lane in ln.lanes]
-        lines.append(f"{i + 1:>2} " + " │ ".join(f"{c:<24}" for c in cells))
-    return Picture("lanes", "Thread and task lanes", ln.source, alt, svg, lines)
+        out += row(str(i + 1), {s.lane: _cell(s)})
+    return out
 
 
 def draw_graph(ln: Lanes) -> Picture:
@@ -330,7 +406,8 @@ def draw_graph(ln: Lanes) -> Picture:
     else:
         alt = f"Wait-for graph: {'; '.join(f'{w} waits for {o}, held by {h}' for w, h, o in ln.edges)}; no cycle."
     svg = S.document(W, H, body, "Wait-for graph", alt, "cc-wait-for")
-    lines = [f"  {w} ──waits for {o}──▶ {h}" + ("   ◀ cycle" if w in in_cycle and h in in_cycle else "") for w, h, o in ln.edges]
+    lines = [row for w, h, o in ln.edges for row in hanging(
+        "  ", f"{w} ──waits for {o}──▶ {h}" + ("   ◀ cycle" if w in in_cycle and h in in_cycle else ""), indent=6)]
     if ln.cycle:
-        lines.append("  cycle: " + " → ".join([*ln.cycle, ln.cycle[0]]))
+        lines += hanging("  cycle: ", " → ".join([*ln.cycle, ln.cycle[0]]))
     return Picture("wait-for", "Wait-for graph", ln.source, alt, svg, lines)

@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass
 
 from harness.teaching.pictures import svg as S
-from harness.teaching.pictures.model import Picture, RunView, parse_frames, stack_after, user_frame
+from harness.teaching.pictures.model import (
+    TEXT_WIDTH,
+    Picture,
+    RunView,
+    hanging,
+    parse_frames,
+    short_loc,
+    stack_after,
+    user_frame,
+)
 
 TEMPORAL = {"heap-use-after-free", "double-free", "stack-use-after-return", "stack-use-after-scope",
             "use-after-poison", "invalid-free"}  # fmt: skip
@@ -42,12 +51,21 @@ class Lifetime:
     points: list[Point]
 
 
-def _where(frames: list[tuple[str, str]]) -> tuple[str, str]:
-    func, loc = user_frame(frames)
+# A bug inside a runtime (LuaJIT's own GC) has no frame of the case: then the allocator's layer under
+# malloc/free (LuaJIT's mem_alloc, lj_mem_free, lj_mem_newgco) is plumbing, and so, for where a block
+# was allocated, is its type's constructor (newtab, lj_tab_new): the point names who wanted the block
+# (ffi_finalizer) and what freed it (lj_tab_free), as the report is read.
+ALLOCATOR_LAYER = re.compile(r"(?:^|_)mem(?:_|$)")
+CONSTRUCTOR = re.compile(r"^new|_new(?:_|$)")
+ALLOCATING = re.compile(f"{ALLOCATOR_LAYER.pattern}|{CONSTRUCTOR.pattern}")
+
+
+def _where(frames: list[tuple[str, str]], skip: re.Pattern | None = ALLOCATOR_LAYER) -> tuple[str, str]:
+    func, loc = user_frame(frames, skip)
     if func == "??":
         module = re.sub(r"\+0x\w+$", "", loc.rsplit("/", 1)[-1]) if loc else "a library"
         return f"?? (no symbol: inside {module})", ""
-    return func, loc
+    return func, short_loc(loc)
 
 
 def extract(views: list[RunView]) -> Lifetime | None:
@@ -75,7 +93,7 @@ def extract(views: list[RunView]) -> Lifetime | None:
                    Point(end, fname, ""), Point(f"used after: {a} of size {acc.group(2)}" if acc else "used", *use)]  # fmt: skip
             return Lifetime(v.id, v.lens, kind, obj, pts)
         freed = _where(stack_after(text, FREED_HEAD))
-        alloc = _where(stack_after(text, ALLOC_HEAD))
+        alloc = _where(stack_after(text, ALLOC_HEAD), ALLOCATING)
         m = REGION.search(text)
         obj = f"{(m.group(2) or m.group(4)).replace(',', '')}-byte block" if m else "the block"
         if kind == "invalid-free" and "free'd" not in text:
@@ -133,9 +151,26 @@ def draw(lt: Lifetime) -> Picture:
     alt = f"Lifetime of the {lt.obj} ({lt.tool}, {lt.kind}): " + "; then ".join(
         p.label + (f" in {p.func}" if p.func else "") + (f" at {p.loc}" if p.loc else "") for p in lt.points) + "."  # fmt: skip
     svg = S.document(W, y + 76, body, f"Lifetime: {lt.kind}", alt, "cc-lifetime")
-    lines = ["  " + "  ──▶  ".join(p.label for p in lt.points)]
-    lines += [f"  {i + 1}. {p.label:<28} {p.func}" + (f"  ({p.loc})" if p.loc else "") for i, p in enumerate(lt.points)]
-    return Picture("lifetime", f"Lifetime: {lt.kind}", lt.source, alt, svg, lines)
+    return Picture("lifetime", f"Lifetime: {lt.kind}", lt.source, alt, svg, _text(lt))
+
+
+def _text(lt: Lifetime) -> list[str]:
+    """The points in a row (going on under the arrow when the row is too long), then one a line."""
+    lines, row = [], "  " + lt.points[0].label
+    for p in lt.points[1:]:
+        if len(row) + 7 + len(p.label) > TEXT_WIDTH:
+            lines.append(row)
+            row = "    "
+        row += ("  ──▶  " if row.strip() else "──▶  ") + p.label
+    lines.append(row)
+    lab = min(max(len(p.label) for p in lt.points), 32)
+    for i, p in enumerate(lt.points):
+        first = f"  {i + 1}. {p.label:<{lab}} "
+        if len(first) > 6 + lab and p.func:  # a long label: the place on the next line
+            lines.append(first.rstrip())
+            first = " " * (6 + lab)
+        lines += hanging(first, p.func + (f"  ({p.loc})" if p.loc else ""), indent=6)
+    return lines
 
 
 # ---- leaks: allocated, then no pointer left, never freed ------------------------------------------
@@ -188,8 +223,9 @@ def draw_leaks(source: str, tool: str, leaks: list[Leak]) -> Picture:
     alt = "Leaks: " + "; ".join(f"{lk.nbytes} bytes in {lk.objects} object(s), {lk.kind}, allocated in {lk.func}"
                                 + (f" at {lk.loc}" if lk.loc else "") + ", never freed" for lk in leaks) + f" ({tool})."  # fmt: skip
     svg = S.document(W, h, body, "Lifetime: memory leak", alt, "cc-lifetime")
-    lines = [f"  allocated in {lk.func} ({lk.loc}) ──▶ {'no pointer left' if lk.kind == 'direct' else 'only a leaked block points here'}"
-             f" ──▶ ✘ never freed   [{lk.nbytes} B in {lk.objects}, {lk.kind}]" for lk in leaks]  # fmt: skip
+    lines = [row for lk in leaks for row in hanging("  ", (
+        f"allocated in {lk.func} ({lk.loc}) ──▶ {'no pointer left' if lk.kind == 'direct' else 'only a leaked block points here'}"
+        f" ──▶ ✘ never freed   [{lk.nbytes} B in {lk.objects}, {lk.kind}]"), indent=6)]  # fmt: skip
     return Picture("lifetime", "Lifetime: memory leak", source, alt, svg, lines)
 
 

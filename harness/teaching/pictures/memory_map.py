@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass, field
 
 from harness.teaching.pictures import svg as S
-from harness.teaching.pictures.model import Picture, RunView, stack_after, user_frame, where
+from harness.teaching.pictures.model import (
+    TEXT_WIDTH,
+    Picture,
+    RunView,
+    hanging,
+    stack_after,
+    user_frame,
+    where,
+)
 
 ACCESS = re.compile(r"\b(?P<access>READ|WRITE) of size (?P<size>\d+)")
 HEAP = re.compile(r"is located (?P<off>\d+) bytes? (?P<dir>to the right of|to the left of) (?P<len>\d+)-byte region")
@@ -241,7 +249,8 @@ def draw(mm: MemoryMap) -> Picture:
 
 
 def _terminal(mm: MemoryMap) -> list[str]:
-    cols = 60
+    labels = (f"  {mm.access} of size {mm.size}", f"  first bad byte, offset {mm.first_bad}")
+    cols = max(30, min(60, TEXT_WIDTH - 3 - max(map(len, labels))))  # the drawing and its labels fit in 80 columns
     if mm.direction == "below-sp":
         return [f"  stack pointer ▼{' ' * 10}", f"  {'█' * 20}  stack in use",
                 f"  ▲ {mm.access} {mm.size} B, {mm.distance} bytes below the stack pointer"]  # fmt: skip
@@ -266,6 +275,8 @@ def _terminal(mm: MemoryMap) -> list[str]:
         acc[min(i, cols)] = "▀"
     bad = [" "] * (cols + 1)
     bad[min(c(mm.first_bad), cols)] = "^"
-    legend = f"█ {mm.what}" + (f"   ▒ malloc slack (usable_size {mm.slack_usable})" if mm.slack_usable else "")
-    return ["  " + "".join(row), "  " + "".join(acc) + f"  {mm.access} of size {mm.size}",
-            "  " + "".join(bad) + f"  first bad byte, offset {mm.first_bad}", "  " + legend]  # fmt: skip
+    legend = hanging("  █ ", mm.what)
+    if mm.slack_usable:
+        legend += hanging("  ▒ ", f"malloc slack (usable_size {mm.slack_usable})")
+    return [("  " + "".join(row)).rstrip(), "  " + "".join(acc) + labels[0],
+            "  " + "".join(bad) + labels[1], *legend]  # fmt: skip

@@ -4,10 +4,39 @@ frame reading every picture kind shares."""
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("memory-map", "lifetime", "lanes", "wait-for", "signal-path", "catches")
+TEXT_WIDTH = 76  # the widest line of a picture's text form: 80 columns, less a panel's borders and padding
+
+
+def wrap(text: str, width: int, glue: bool = True) -> list[str]:
+    """text in lines of at most width characters, broken at spaces only: a name or a file:line is never
+    cut (a single word longer than width gets a line of its own), nor parted from its '(file:line)'."""
+    glued = _AT.sub("\x00(", text) if glue else text
+    rows = textwrap.wrap(glued, max(width, 1), break_long_words=False, break_on_hyphens=False)
+    return [r.replace("\x00", " ") for r in rows] or [""]
+
+
+def longest_word(text: str, glue: bool = True) -> int:
+    """The width below which wrap() must let text overflow."""
+    return max((len(w) for w in (_AT.sub("\x00(", text) if glue else text).split()), default=0)
+
+
+_AT = re.compile(r" \((?=[^()\s]+:\d+(?::\d+)?\))")  # the space in "f (repro.c:12)"
+
+
+def hanging(first: str, text: str, width: int = TEXT_WIDTH, indent: int | None = None) -> list[str]:
+    """first + text wrapped to width, the continuation lines indented to where text starts (or indent)."""
+    pad = len(first) if indent is None else indent
+    rows = wrap(text, width - len(first))
+    if len(first) + len(rows[0]) > width and pad < len(first):  # a word too long beside first: all of it below
+        return [first.rstrip()] + [(" " * pad + r).rstrip() for r in wrap(text, width - pad)]
+    if len(rows) > 1:  # the continuation lines may be wider than the first when pad < len(first)
+        rows = rows[:1] + wrap(" ".join(rows[1:]), width - pad)
+    return [(first + rows[0]).rstrip()] + [(" " * pad + r).rstrip() for r in rows[1:]]
 
 
 @dataclass
@@ -99,6 +128,14 @@ def _in_case(loc: str) -> bool:
     return "<case>" in loc or bool(re.match(r"^[\w.-]+\.(c|cpp|cc|h|py|lua):\d+", loc))
 
 
+def short_loc(loc: str) -> str:
+    """A frame's location as a picture prints it: the case's own files as they are ('repro.c:44'),
+    anything else by its file name ('lj_gc.c:539', not '<cache>/luajit-old-a4cec9c5b09810d8/src/lj_gc.c:539')."""
+    if "<case>/" in loc:
+        return loc.replace("<case>/", "")
+    return loc.rsplit("/", 1)[-1]
+
+
 def where(frame: tuple[str, str]) -> str:
     """'f (file:line)' for a frame; an unsymbolized one is named by its module."""
     func, loc = frame
@@ -108,15 +145,17 @@ def where(frame: tuple[str, str]) -> str:
     return f"{func} ({loc})" if loc else func
 
 
-def user_frame(frames: list[tuple[str, str]]) -> tuple[str, str]:
+def user_frame(frames: list[tuple[str, str]], skip: re.Pattern | None = None) -> tuple[str, str]:
     """The innermost frame in the case's own code; else the first that is not the runtime (malloc, free,
-    an interceptor, libc's sysdeps); else the first unsymbolized one, named by its module."""
+    an interceptor, libc's sysdeps) nor matches skip (a caller's idea of plumbing); else the first
+    unsymbolized one, named by its module."""
     for func, loc in frames:
         if _in_case(loc) and func not in ("", "??"):
             return func, loc.replace("<case>/", "")
     for func, loc in frames:
         if not RUNTIME_FRAME.match(func) and func not in ("", "??") and "libsanitizer" not in loc and "sysdeps" not in loc:
-            return func, loc
+            if skip is None or not skip.search(func):
+                return func, loc
     for func, loc in frames:
         if func in ("", "??"):
             return "??", loc

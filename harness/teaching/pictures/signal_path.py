@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from harness.teaching.pictures import svg as S
-from harness.teaching.pictures.model import Picture, RunView, user_frame
+from harness.teaching.pictures.model import Picture, RunView, hanging, user_frame
 
 CAUSE = {
     "SIGSEGV": "the MMU faults: no valid mapping for that address",
@@ -154,7 +154,10 @@ def draw(sp: SignalPath) -> Picture:
         h = y + 150
     alt = "Signal path: " + " → ".join(f"{head}: {txt}" for head, txt in steps) + (" → and round again." if sp.loops else ".")
     svg = S.document(W, h, body, f"Signal path: {sp.signal}", alt, "cc-signal-path")
-    lines = ["  " + "  ─▶  ".join(f"[{head}] {txt}" for head, txt in steps)]
+    head_w = max(len(head) for head, _ in steps)
+    lines = []
+    for i, (head, txt) in enumerate(steps):  # top to bottom, each step's words wrapped beside its name
+        lines += hanging(f"  {'▼' if i else ' '} {head:<{head_w}}  ", txt)
     if sp.loops:
         lines.append("  ↺ the handler returns to the faulting instruction: round again")
     return Picture("signal-path", f"Signal path: {sp.signal}", sp.source, alt, svg, lines)
