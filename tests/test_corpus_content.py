@@ -2,7 +2,7 @@
 
 What a workshop participant gets instead of the answers (`[exercise]` in every case.toml), the
 tags the filters use, and the learning paths in cases/tracks.toml. These tests read the real
-corpus (harness.discover.load_all), nothing is run.
+corpus (harness.corpus.discover.load_all), nothing is run.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import pytest
 
-from harness import CASES_DIR
-from harness.discover import load_all
-from harness.manifest import HINT_LEVELS, Case
+from harness.corpus.discover import load_all
+from harness.corpus.manifest import HINT_LEVELS, Case
+from harness.corpus.paths import cases_dir
 
 LANGUAGE_TAG = {"c": "c", "cpp": "cpp", "python": "python", "lua": "lua"}
-TRACKS = CASES_DIR / "tracks.toml"
+TRACKS = cases_dir() / "tracks.toml"
 TRACK_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

@@ -176,21 +176,22 @@ def test_expectation_for_cuts_another_compilers_expectation_down_to_its_neutral_
 
     case = load_case(PORTABLE / "fx-tools")
     spec = RunSpec(case, "bug", "asan", "asan")
-    monkeypatch.setattr(machine, "facts", lambda: {"arch": "x86_64", "os": "linux", "compiler": "clang-16",
-                                                   "libc": "glibc-2.36", "python": "cpython-3.11"})  # fmt: skip
+    here = {"arch": "x86_64", "os": "linux", "compiler": "clang-16", "libc": "glibc-2.36", "python": "cpython-3.11"}
+    monkeypatch.setattr(machine, "facts", lambda: dict(here))
+    monkeypatch.setattr(machine, "fact", lambda name: here.get(name, ""))
     exp, why = case.expectation_for(spec)
     assert why == "" and exp.partial and set(exp.checks) <= set(NEUTRAL_CHECKS)
     assert exp.checks == {"signal": "none", "kind": "SEGV", "access": "WRITE", "exit_code": 1}
     assert set(exp.unchecked) == {"frames", "stderr"}
     # only the compiler may differ: on another architecture the run is skipped, saying why
-    monkeypatch.setattr(machine, "facts", lambda: {"arch": "aarch64", "os": "linux", "compiler": "clang-16",
-                                                   "libc": "glibc-2.36", "python": "cpython-3.11"})  # fmt: skip
+    here["arch"] = "aarch64"
     case.expectations[1] = replace(case.expectations[1], when={"compiler": "gcc", "arch": "x86_64"})
     exp, why = case.expectation_for(spec)
     assert exp is None and "no expectation was observed for this machine" in why
     # an expectation with nothing compiler-neutral in it cannot be checked under another compiler: skipped
-    monkeypatch.setattr(machine, "facts", lambda: {"arch": "x86_64", "os": "linux", "compiler": "clang-16",
-                                                   "libc": "glibc-2.36", "python": "cpython-3.11"})  # fmt: skip
+    here = {"arch": "x86_64", "os": "linux", "compiler": "clang-16", "libc": "glibc-2.36", "python": "cpython-3.11"}
+    monkeypatch.setattr(machine, "facts", lambda: dict(here))
+    monkeypatch.setattr(machine, "fact", lambda name: here.get(name, ""))
     case.expectations[1] = replace(case.expectations[1], when={"compiler": "gcc"}, checks={"frames": ["cc_main"]})
     exp, why = case.expectation_for(spec)
     assert exp is None and "depend on the compiler" in why
@@ -235,6 +236,7 @@ def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_
     _need("valgrind", "gcc")
     cases = tmp_path / "cases"
     shutil.copytree(PORTABLE / "fx-tools", cases / "fx-tools")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # --bless writes only into a clone
     blessed = run("run", "fx-tools", "--lens", "valgrind", "--bless", cases=cases)  # on this machine, with valgrind
     assert blessed.returncode == 0, blessed.stdout
     [key] = [p.name for p in (cases / "fx-tools" / "snapshots").iterdir()]
@@ -265,7 +267,16 @@ def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_
     assert explained.returncode == 0, explained.stdout
     assert f"recorded on {other}, not run here" in explained.stdout and "Invalid write of size 4" in explained.stdout
     # 6. who catches what shows what ran: asan caught it here, valgrind was replayed (not "caught")
-    rows = {m[1]: ln for ln in explained.stdout.splitlines() if (m := re.match(r"^[│ ]*(\w+@\w+) {2,}", ln))}
+    rows: dict[str, str] = {}  # each row of the picture, with the lines it wraps onto (80 columns)
+    last = None
+    for ln in explained.stdout.splitlines():
+        if m := re.match(r"^[│ ]*(\w+@\w+) {2,}", ln):
+            last = m[1]
+            rows[last] = ln
+        elif last and re.match(r"^[│ ]* {6,}\S", ln):
+            rows[last] += " " + ln.strip(" │")
+        else:
+            last = None
     assert "✔ caught" in rows["asan@asan"], rows
     assert "⟲ replayed" in rows["valgrind@O0"] and f"recorded on {other}" in rows["valgrind@O0"], rows
     assert "caught" not in rows["valgrind@O0"]

@@ -258,7 +258,7 @@ class Case:
             (e for e in candidates if "compiler" in e.when and machine.matches({k: v for k, v in e.when.items() if k != "compiler"})),
             key=lambda e: 0 if e.profile else 1,
         )  # fmt: skip
-        here = machine.facts()["compiler"]
+        here = machine.fact("compiler")
         for e in elsewhere:
             cut = e.neutral(here)
             if cut.checks:
