@@ -649,11 +649,27 @@ def _on_signal(signum, frame):
     raise Stopped(signum)
 
 
+# Commands that start children: they need Linux (/proc, cgroups, prctl, LD_PRELOAD); the others
+# (list, show, diagnose, truth, score of exported SARIF) read files and run anywhere.
+RUNS_CHILDREN = {"run", "quiz", "prepare", "exercise"}
+
+
+def _check_platform(command: str, platform: str | None = None) -> None:
+    """One line instead of a failure deep inside a lens (docs/platforms.md)."""
+    platform = platform or sys.platform
+    if command in RUNS_CHILDREN and not platform.startswith("linux"):
+        raise UsageError(
+            f"crashcourse {command}: runs its cases on Linux only (this is {platform}); use the container image "
+            "(docs/container.md) or a Linux VM; docs/platforms.md says what works where"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, _on_signal)
     try:
         args = build_parser().parse_args(argv)
+        _check_platform(args.command)
         from harness.corpus import machine
 
         saved = os.environ.get(machine.CC_ENV)

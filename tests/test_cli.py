@@ -288,3 +288,16 @@ def test_repeat_folds_identical_rows_with_a_count(cli):
     assert r.returncode == 0, r.stderr
     rows = [ln for ln in r.stdout.splitlines() if " plain " in ln]
     assert len(rows) == 2 and all("×3" in ln for ln in rows), r.stdout
+
+
+def test_commands_that_run_children_say_in_one_line_that_they_need_linux():
+    from harness.cli import _check_platform
+    from harness.errors import UsageError
+
+    for cmd in ("run", "quiz", "prepare", "exercise"):
+        with pytest.raises(UsageError) as e:
+            _check_platform(cmd, "darwin")
+        assert "Linux only" in str(e.value) and "docs/platforms.md" in str(e.value) and "\n" not in str(e.value)
+        _check_platform(cmd, "linux")
+    for cmd in ("list", "show", "diagnose", "truth", "score"):
+        _check_platform(cmd, "darwin")  # files only: anywhere
