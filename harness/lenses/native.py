@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 import re
 import shutil
 import subprocess
@@ -310,10 +311,27 @@ class TsanLens(SanitizerLens):
     env_var = "TSAN_OPTIONS"
     run_options = {"halt_on_error": "0", "second_deadlock_stack": "1", "color": "never", "exitcode": "66"}
 
+    def unavailable(self, spec):
+        if shutil.which("setarch") and not _setarch_works():
+            return ("TSan needs address randomisation off (setarch -R), and this system refuses it "
+                    "(personality() blocked: a container's default seccomp profile); "
+                    "run the container with --security-opt seccomp=unconfined")  # fmt: skip
+        return super().unavailable(spec)
+
     def plan(self, spec, artifact, workdir):
         plan = super().plan(spec, artifact, workdir)
         # TSan needs a fixed memory layout: with high mmap randomisation it fails to start; setarch -R helps.
         if shutil.which("setarch"):
             plan.argv = ["setarch", machine.fact("arch"), "-R", *plan.argv]
         return plan
+
+
+@functools.cache
+def _setarch_works() -> bool:
+    """Can this process turn address randomisation off for a child (seccomp may forbid personality())?"""
+    try:
+        r = subprocess.run(["setarch", machine.fact("arch"), "-R", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return r.returncode == 0
 
