@@ -263,25 +263,43 @@ def _mentions(text: str, other: Path) -> bool:
     return False
 
 
-def unit_files(case: Case, variant: str) -> list[UnitFile]:
-    """What one variant needs to be read or run: its source (named main.<ext>), the build's extra
-    sources, and every case file it mentions (an import, an #include, a require, a file name in a
-    string), transitively. The other variant is never included."""
-    main = case.source(variant)
-    other = {case.source(v).resolve() for v in ("bug", "fixed") if v != variant}
-    pool = [
-        p for p in sorted(case.path.iterdir())
-        if p.is_file() and p.name not in NOT_CODE and p.resolve() not in other and p.resolve() != main.resolve()
-        and language_of(p) is not None
-    ]  # fmt: skip
-    chosen: list[Path] = [main] + [case.path / s for s in case.build.get("sources", [])]
+def _code(path: Path) -> str:
+    """A file's code without its comments: a file named in a comment is not a dependency."""
+    try:
+        return strip_file(path)
+    except (StripError, UnicodeDecodeError):
+        return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _closure(case: Case, variant: str, pool: list[Path]) -> list[Path]:
+    """The variant's source, the build's extra sources, and every pool file they mention, transitively."""
+    chosen: list[Path] = [case.source(variant)] + [case.path / s for s in case.build.get("sources", [])]
     queue = list(chosen)
     while queue:
-        text = queue.pop().read_text(encoding="utf-8", errors="replace")
+        text = _code(queue.pop())
         for p in pool:
             if p not in chosen and _mentions(text, p):
                 chosen.append(p)
                 queue.append(p)
+    return chosen
+
+
+def unit_files(case: Case, variant: str) -> list[UnitFile]:
+    """What one variant needs to be read or run: its source (named main.<ext>), the build's extra
+    sources, and every case file it mentions (an import, an #include, a require, a file name in a
+    string), transitively; and every other case file that the other variant's own source does not
+    mention (a module loaded by a computed name, `import_module(PREFIX + name)`). The other variant is
+    never included, nor a file the other variant itself imports and this one does not."""
+    main = case.source(variant)
+    variants = {case.source(v).resolve() for v in ("bug", "fixed")}
+    pool = [
+        p for p in sorted(case.path.iterdir())
+        if p.is_file() and p.name not in NOT_CODE and p.resolve() not in variants and language_of(p) is not None
+    ]  # fmt: skip
+    chosen = _closure(case, variant, pool)
+    other_src = _code(case.source("fixed" if variant == "bug" else "bug"))
+    theirs = {p for p in pool if _mentions(other_src, p)}  # what the other variant itself imports (eventloop_fixed.py)
+    chosen += [p for p in pool if p not in chosen and p not in theirs]
     out = [UnitFile(main, "main" + main.suffix)]
     out += [UnitFile(p, p.name) for p in dict.fromkeys(chosen[1:])]
     return out
