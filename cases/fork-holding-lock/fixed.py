@@ -34,7 +34,7 @@ class Sink:
         self.lock = threading.Lock()
 
     def write(self, line: str) -> None:
-        with self.lock:  # BUG: in a forked child this lock may be a copy, locked, with no owner
+        with self.lock:  # in a forked child this copy is unlocked: the at-fork handlers below released it
             os.write(1, (line + "\n").encode())
 
 
@@ -46,7 +46,7 @@ os.register_at_fork(before=sink.lock.acquire, after_in_parent=sink.lock.release,
 def flusher() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     for _ in range(10**9 if NATURAL else 1):
-        with sink.lock:  # BUG: the other side: a thread that holds the lock at fork time
+        with sink.lock:  # held here, fork() waits (at-fork `before` acquires it) until this block ends
             os.write(devnull, b"buffered log line\n" * 20000)  # the flush: I/O with the lock held
             if not NATURAL:  # forcing: hold the lock across the fork (at most 1 s)
                 holding.set()
@@ -69,7 +69,7 @@ if __name__ == "__main__":
             sink.write(f"worker {worker}: started")  # the child's first log line
             os._exit(0)
         forked.set()
-        os.waitpid(pid, 0)  # BLOCKS: the child never exits
+        os.waitpid(pid, 0)  # returns: the child takes its unlocked copy of the lock, logs, exits
     stop.set()
     sink.write("all workers done")
     os.write(2, f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}\n".encode())
