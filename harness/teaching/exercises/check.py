@@ -297,9 +297,56 @@ def check(
         if not rec.ok:
             for text in explain(rec, names, bug_kinds.get(rec.lens, set()), missing_lines=rec.expected.get("job")):
                 verdict.findings.append(Finding(rec.lens, rec.profile, natural_run, text))
+    verdict.findings = _fold_lenses(_fold_natural(verdict.findings, sum(1 for r in verdict.records if _is_natural(r))))
     verdict.passed = verdict.checked > 0 and not verdict.findings
     _record(ws, verdict)
     return verdict
+
+
+_RUN_N = re.compile(r" \(natural timing, run \d+\)")
+
+
+def _fold_natural(findings: list[Finding], runs: int) -> list[Finding]:
+    """The natural repeats that saw the same thing, said once: '... (natural timing, 2 of 3 runs) ...'."""
+    out: list[Finding] = []
+    seen: dict[str, list] = {}
+    for f in findings:
+        if not f.natural:
+            out.append(f)
+            continue
+        key = _RUN_N.sub(" (natural timing, {n})", f.text)
+        if key in seen:
+            seen[key][1] += 1
+            continue
+        seen[key] = [Finding(f.lens, f.profile, True, key), 1]
+        out.append(seen[key][0])
+    for key, (finding, n) in seen.items():
+        finding.text = key.replace("{n}", f"{n} of {runs} runs")
+    return out
+
+
+_UNDER = re.compile(r"^under (\S+(?: \(natural timing, [^)]*\))?): ")
+
+
+def _fold_lenses(findings: list[Finding]) -> list[Finding]:
+    """'under plain: X', 'under asan: X' -> 'under plain and asan: X'."""
+    out: list[Finding] = []
+    groups: dict[str, tuple[Finding, list[str]]] = {}
+    for f in findings:
+        m = _UNDER.match(f.text)
+        if not m:
+            out.append(f)
+            continue
+        rest = f.text[m.end():]
+        if rest in groups:
+            groups[rest][1].append(m[1])
+            continue
+        groups[rest] = (f, [m[1]])
+        out.append(f)
+    for rest, (f, wheres) in groups.items():
+        joined = wheres[0] if len(wheres) == 1 else ", ".join(wheres[:-1]) + " and " + wheres[-1]
+        f.text = f"under {joined}: {rest}"
+    return out
 
 
 def declares_behaviour_rec(rec: RunRecord) -> bool:
@@ -407,12 +454,16 @@ def explain(rec: RunRecord, names: list[str], bug_kinds: set[str], missing_lines
         out.append(text)
     elif fields & set(CORE):  # a wrong exit status, nothing else wrong
         want = rec.expected.get("exit_code")
-        out.append(f"under {where}: {describe(obs)}; a correct program exits with status {want}")
+        last = _last_exception(rec.stderr)
+        out.append(f"under {where}: {describe(obs)}" + (f" ({_short(last)})" if last else "")
+                   + f"; a correct program exits with status {want}")  # fmt: skip
+    if out:  # a crash, a report or a hang: what the program did not print or report is its consequence
+        return out
     for m in rec.mismatches:
         if m.field in ("stdout", "stderr"):
             shown = _literal(m.expected)
-            if missing_lines:
-                out.append(f"under {where}: the program no longer prints {shown!s}: a fix keeps the program doing its job")
+            if not shown.startswith("/"):
+                out.append(f"under {where}: the program no longer prints {shown}: a fix keeps the program doing its job")
             else:
                 out.append(f"under {where}: its {m.field} should match {shown}: a fix keeps the program doing its job")
         elif m.field.startswith("metrics."):
@@ -424,6 +475,15 @@ def explain(rec: RunRecord, names: list[str], bug_kinds: set[str], missing_lines
             else:
                 out.append(f"under {where}: {name} {have}, must be {m.expected}")
     return out
+
+
+_EXC_RE = re.compile(r"^[\s|+-]*((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Group|Warning)): (.*)$", re.M)
+
+
+def _last_exception(stderr: str) -> str:
+    """The last Python exception line of a traceback (inside an exception group too), or ''."""
+    found = _EXC_RE.findall(stderr)
+    return f"{found[-1][0]}: {found[-1][1]}" if found else ""
 
 
 def _short(text: str, n: int = 90) -> str:

@@ -107,8 +107,8 @@ def print_verdict(v: Verdict, con) -> None:
     elif v.checked == 0:
         _say(con, "NOT CHECKED: no lens could run here (see above).", "bold yellow")
     else:
-        bad = len({(f.lens, f.profile, f.natural) for f in v.findings})
-        _say(con, f"NOT YET: {bad} of the runs still show a problem; 'crashcourse exercise hint' if you are stuck.", "bold red")
+        bad = sum(1 for r in v.records if not r.ok)
+        _say(con, f"NOT YET: {bad} of {v.checked} runs still show a problem; 'crashcourse exercise hint' if you are stuck.", "bold red")
 
 
 def cmd_check(args, con) -> int:
@@ -135,9 +135,15 @@ def cmd_check(args, con) -> int:
         def __call__(self, change, path: str) -> bool:
             return super().__call__(change, path) and Path(path).suffix in (".c", ".h", ".cpp", ".cc", ".hpp", ".py", ".lua")
 
-    status = once()
-    _say(con, f"watching {ws.path} (Ctrl-C to stop)", "dim")
-    for _changes in watch(ws.path, watch_filter=CodeOnly(), debounce=300, step=50, recursive=False):
+    status, ready = once(), False
+    # yield_on_timeout: the first empty yield says the watcher is up, so "watching" is true when printed
+    for changes in watch(ws.path, watch_filter=CodeOnly(), debounce=300, step=50, recursive=False,
+                         yield_on_timeout=True, rust_timeout=200):  # fmt: skip
+        if not changes:
+            if not ready:
+                _say(con, f"watching {ws.path} (Ctrl-C to stop)", "dim")
+                ready = True
+            continue
         _say(con, "")
         _say(con, "change seen: checking again", "dim")
         status = once()
