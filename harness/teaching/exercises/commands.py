@@ -41,7 +41,8 @@ def cmd_start(args, con) -> int:
     _say(con, f"  {dest / TASK}   <- read this first")
     _say(con, "")
     where = "" if Path(dest).resolve() == Path.cwd().resolve() else f" {dest}"
-    _say(con, f"next: crashcourse exercise run{where}    then edit, and: crashcourse exercise check{where}")
+    _say(con, f"next: crashcourse exercise run{where}")
+    _say(con, f"then edit, and: crashcourse exercise check{where}")
     return 0
 
 
