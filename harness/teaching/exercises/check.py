@@ -295,10 +295,11 @@ def check(
                 rec.expected = {**rec.expected, "job": list(verdict.baseline)}
         verdict.records.append(rec)
         if not rec.ok:
-            for text in explain(rec, names, bug_kinds.get(rec.lens, set()), missing_lines=rec.expected.get("job")):
+            texts = explain(rec, names, bug_kinds.get(rec.lens, set()), missing_lines=rec.expected.get("job"))
+            for text in texts or [f"under {rec.lens}@{rec.profile}: " + "; ".join(map(str, rec.mismatches))]:
                 verdict.findings.append(Finding(rec.lens, rec.profile, natural_run, text))
     verdict.findings = _fold_lenses(_fold_natural(verdict.findings, sum(1 for r in verdict.records if _is_natural(r))))
-    verdict.passed = verdict.checked > 0 and not verdict.findings
+    verdict.passed = verdict.checked > 0 and all(r.ok for r in verdict.records)
     _record(ws, verdict)
     return verdict
 
