@@ -8,10 +8,12 @@ from the shipped manifest on this machine:
 - no diagnosis, no signal, no hang, and the fixed twin's exit status (its expectation, or the
   implied clean one);
 - its behaviour: the case's `[exercise] must` (stdout, stderr, metrics, exit_code) where the case
-  declares it, in every lens that runs the program; else the fixed twin's own stdout/stderr patterns
-  and metrics for that lens; and where neither says anything, the lines both shipped twins print
-  under plain (the program's job, which a fix keeps and deleting the feature loses), run once and
-  cached by content;
+  declares it, in every lens that runs the program; else the fixed twin's one-line stdout/stderr
+  patterns for that lens (a pattern pinning its whole transcript, \\A..\\Z or several lines, is the
+  twin's own wording: left out); the fixed twin's metrics always (not where the fix is a runtime);
+  and where nothing is declared, the lines both shipped twins print under plain (the program's job,
+  which a fix keeps and deleting the feature loses), run once and cached by content;
+- under valgrind, memcheck's full leak check for every exercise: a fix must not trade the bug for a leak;
 - never line numbers, frames or snapshots: a fix may move code.
 
 Concurrency cases that force their interleaving (the code reads CRASHCOURSE_NATURAL) are checked with
