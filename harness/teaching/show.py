@@ -26,7 +26,7 @@ def show_no_spoilers(case: Case) -> None:
     title = ex.title if ex else f"Exercise {case.id}"
     symptom = ex.symptom.strip() if ex else "(no symptom written for this exercise yet)"
     con.print(Panel(f"[bold]{escape(title)}[/bold]\n{escape(symptom)}\n\n[dim]{case.language} · lenses: {', '.join(case.lenses)}[/dim]",
-                    title=case.id))  # fmt: skip
+                    title="exercise"))  # fmt: skip
     src = case.source("bug")
     text = strip_file(src)
     first = len(text) - len(text.lstrip("\n"))  # the header comment leaves blank lines: start at the code
