@@ -126,6 +126,9 @@ def test_run_shows_the_output_and_no_explanation(tmp_path):
         assert secret not in r.stdout
     assert Workspace.load(ws).runs == 1
     assert cli("exercise", "run", ws, "--lens", "tsan").returncode == 2  # not a lens of this exercise
+    assert cli("exercise", "check", ws, "--lens", "tsan").returncode == 2
+    nowhere = cli("exercise", "check", tmp_path)  # not a workspace: one line, exit 2
+    assert nowhere.returncode == 2 and nowhere.stderr.count("\n") == 1 and "not an exercise workspace" in nowhere.stderr
 
 
 # ---- 3. exercise check -------------------------------------------------------------------------

@@ -46,6 +46,12 @@ def cmd_start(args, con) -> int:
     return 0
 
 
+def _known_lenses(lenses: list[str] | None, shipped: Case, command: str) -> None:
+    for lens in lenses or []:
+        if lens not in shipped.lenses:
+            raise UsageError(f"crashcourse exercise {command}: this exercise has no lens '{lens}' (its lenses: {', '.join(shipped.lenses)})")
+
+
 def cmd_run(args, con) -> int:
     """Each lens's run of the participant's code: its output and what that lens is for; no verdict."""
     from rich.markup import escape
@@ -58,10 +64,7 @@ def cmd_run(args, con) -> int:
 
     ws = find(args.dir)
     shipped = shipped_case(ws.case)
-    if args.lens:
-        for lens in args.lens:
-            if lens not in shipped.lenses:
-                raise UsageError(f"crashcourse exercise run: this exercise has no lens '{lens}' (its lenses: {', '.join(shipped.lenses)})")
+    _known_lenses(args.lens, shipped, "run")
     runs = [p for p in plan(ws, shipped, args.lens, natural=0)]
     for p in runs:
         if p.skip:
@@ -115,6 +118,9 @@ def print_verdict(v: Verdict, con) -> None:
 def cmd_check(args, con) -> int:
     ws = find(args.dir)
     shipped = shipped_case(ws.case)
+    _known_lenses(args.lens, shipped, "check")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"crashcourse exercise check: -j must be at least 1 (got {args.jobs})")
     jobs = args.jobs or os.cpu_count() or 1
     natural = NATURAL_REPEATS if args.natural is None else args.natural
     if natural < 0:
