@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+from pathlib import Path
 
 from harness.corpus import discover
 from harness.corpus.catalog import lens_info
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="a case's story, code and expectations")
     show.add_argument("id")
     show.add_argument("--section", metavar="NAME", help=f"only this section: {', '.join(SHOW_SECTIONS)}")
+    show.add_argument("--no-spoilers", action="store_true", help="no story, fix, diff, expectations or explain texts: for participants")
     _plain(show)
 
     run = sub.add_parser("run", help="run cases under their lenses and compare with expectations")
@@ -82,9 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     quiz = sub.add_parser("quiz", help="predict each bug's outcome, then see it run")
     quiz.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
     quiz.add_argument("--lens", action="append", help="only this lens (default: every lens of each case)")
-    quiz.add_argument("--answers", help="predictions from a JSON/TOML file instead of the keyboard")
+    quiz.add_argument("--answers", help="predictions from a JSON/TOML file instead of the keyboard (or pipe one per line)")
+    quiz.add_argument("--dir", help="the exercises folder whose progress keeps the score (default: ./crashcourse-exercises)")
     _plain(quiz)
     _filters(quiz)
+
+    _exercise_parser(sub)
 
     truth = sub.add_parser("truth", help="the ground truth: every case's flaw, and which lens catches it")
     truth.add_argument("ids", nargs="*", help="case ids or globs (default: all)")
@@ -134,6 +139,42 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _exercise_parser(sub) -> None:
+    ex = sub.add_parser("exercise", help="workshops: get a bug without its answers, fix it, check the fix under every lens")
+    acts = ex.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    start = acts.add_parser("start", help="write the participant's copy of a case (stripped bug, TASK.md)")
+    start.add_argument("case")
+    start.add_argument("--dir", help="where (default: ./crashcourse-exercises/CASE)")
+    start.add_argument("--force", action="store_true", help="write a fresh copy over an edited one")
+    run = acts.add_parser("run", help="run your code under the case's lenses and show what each tool prints")
+    run.add_argument("dir", nargs="?", help="the workspace (default: the current folder)")
+    run.add_argument("--lens", action="append", help="only this lens (repeatable)")
+    check = acts.add_parser("check", help="the verdict: exit 0 when every lens sees a correct program, else 1")
+    check.add_argument("dir", nargs="?", help="the workspace (default: the current folder)")
+    check.add_argument("--lens", action="append", help="only this lens (repeatable)")
+    check.add_argument("--watch", action="store_true", help="check again on every save (Ctrl-C stops)")
+    check.add_argument("--natural", type=int, default=None, metavar="N", help="natural-timing runs of a forced concurrency case (default 3)")
+    check.add_argument("--json", action="store_true", help="the verdict as JSON")
+    check.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="children at once (default: CPU count)")
+    hint = acts.add_parser("hint", help="reveal the next hint: symptom, lens, where, fix")
+    hint.add_argument("dir", nargs="?", help="the workspace (default: the current folder)")
+    status = acts.add_parser("status", help="progress: one workspace, or every workspace of a folder")
+    status.add_argument("dir", nargs="?", help="a workspace or a folder of them (default: here, or ./crashcourse-exercises)")
+    status.add_argument("--json", action="store_true", help="for a trainer to collect")
+    ls = acts.add_parser("list", help="a track's path through the cases, with your progress")
+    ls.add_argument("--track", help="only this track (default: every track)")
+    ls.add_argument("--tracks", metavar="FILE", help="a trainer's tracks file (default: cases/tracks.toml)")
+    ls.add_argument("--dir", dest="folder", help="the exercises folder (default: ./crashcourse-exercises)")
+    ls.add_argument("--json", action="store_true")
+
+
+def cmd_exercise(args) -> int:
+    from harness.report.terminal import console
+    from harness.teaching.exercises import commands
+
+    return getattr(commands, f"cmd_{args.action}")(args, console())
+
+
 def run_flags() -> set[str]:
     """The options `crashcourse run` accepts (the site's "Try it yourself" shows only these)."""
     parser = build_parser()
@@ -153,6 +194,8 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--language", action="append", choices=["c", "cpp", "lua", "python"])
     p.add_argument("--signal", action="append", help="cases whose bug shows this signal (e.g. SIGSEGV)")
     p.add_argument("--kind", action="append", help="cases whose bug is diagnosed as this kind (glob: 'heap-*')")
+    p.add_argument("--track", help="the cases of this track, in its order (cases/tracks.toml, or --tracks FILE)")
+    p.add_argument("--tracks", metavar="FILE", help="with --track: a trainer's own tracks file")
     p.add_argument("--cc", metavar="COMPILER", help="build with this C compiler, e.g. clang-16 (default: $CRASHCOURSE_CC, "
                    "$CC, gcc; C++ uses the matching clang++-16 / g++); part of the machine key")  # fmt: skip
 
@@ -199,6 +242,14 @@ def _select(args) -> list[Case]:
             c for c in cases
             if any(e.variant == "bug" and any(fnmatch.fnmatchcase(e.checks.get("kind", ""), k) for k in args.kind) for e in c.expectations)
         ]  # fmt: skip
+    if getattr(args, "track", None) or getattr(args, "tracks", None):
+        from harness.corpus import tracks
+
+        if not args.track:
+            raise UsageError("crashcourse: --tracks FILE needs --track ID (which track of the file)")
+        track = tracks.find_track(tracks.load_tracks(args.tracks and Path(args.tracks), [d.name for d in discover.case_dirs()]), args.track)
+        order = {cid: i for i, cid in enumerate(track.ids)}
+        cases = sorted((c for c in cases if c.id in order), key=lambda c: order[c.id])
     return cases
 
 
@@ -236,7 +287,10 @@ def cmd_show(args) -> int:
     if args.section is not None and args.section not in SHOW_SECTIONS:
         raise UsageError(f"crashcourse show: no section '{args.section}'; the sections are {', '.join(SHOW_SECTIONS)}")
     cases = discover.select(_load([args.id]), [args.id])
-    show.show(cases[0], args.section)
+    if args.no_spoilers:
+        show.show_no_spoilers(cases[0])
+    else:
+        show.show(cases[0], args.section)
     return 0
 
 
@@ -464,25 +518,30 @@ def cmd_quiz(args) -> int:
     from harness.pipeline import execute as pipeline
     from harness.report.terminal import console
     from harness.teaching import quiz
+    from harness.teaching.exercises import progress, workspace
 
     cases = _select(args)
     if not cases:
         raise UsageError("crashcourse quiz: no case matches those filters")
     specs = [s for c in cases for s in c.runs(lenses=args.lens, variants=["bug"])]
     answers = quiz.load_answers(args.answers) if args.answers else None
-    if answers is None and not sys.stdin.isatty():
-        raise UsageError("crashcourse quiz: stdin is not a terminal; give predictions with --answers FILE")
+    piped = answers is None and not sys.stdin.isatty()  # a classroom's file of answers, one line per question
     con = console()
 
     def ask(spec) -> str:
         if answers is not None:
             return answers.get(f"{spec.case.id}:{spec.lens}", answers.get(spec.case.id, ""))
-        return con.input("    your prediction (a signal like SIGSEGV, a kind like heap-buffer-overflow, or clean): ")
+        if piped:
+            return sys.stdin.readline().strip()
+        return con.input("    your prediction (a signal like SIGSEGV or abort, a kind like heap-buffer-overflow, hang, or clean): ")
 
     def execute(spec):
         return pipeline.run_all([spec], jobs=1)[0]
 
-    quiz.run_quiz(specs, ask, execute, lambda s: con.print(s, markup=False, highlight=False))
+    _, _, record = quiz.run_quiz(specs, ask, execute, lambda s: con.print(s, markup=False, highlight=False),
+                                 lambda spec: con.print(quiz.render_code(spec)))  # fmt: skip
+    saved = progress.save_quiz(Path(args.dir or workspace.DEFAULT_FOLDER), record)
+    con.print(f"score saved in {saved}", style="dim", markup=False, highlight=False)
     return 0
 
 
@@ -680,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
             _select_compiler(getattr(args, "cc", None))
             return {"list": cmd_list, "show": cmd_show, "run": cmd_run, "quiz": cmd_quiz, "truth": cmd_truth,
                     "score": cmd_score, "export": cmd_export, "diagnose": cmd_diagnose, "prepare": cmd_prepare,
-                    "doctor": cmd_doctor}[args.command](args)
+                    "doctor": cmd_doctor, "exercise": cmd_exercise}[args.command](args)
         finally:  # in-process callers (tests) get their environment back
             for name, value in ((machine.CC_ENV, saved), (PLAIN_ENV, saved_plain)):
                 if value is None:

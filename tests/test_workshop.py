@@ -164,14 +164,17 @@ def test_filters_select_by_observed_signal_kind_tag_language(cli):
 def test_quiz_with_answers_file_scores(cli, tmp_path):
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"fx-null:plain": "sigsegv", "fx-null:asan": "heap-buffer-overflow"}))
-    r = cli("quiz", "fx-null", "--answers", answers)
+    r = cli("quiz", "fx-null", "--answers", answers, "--dir", tmp_path / "progress")
     assert r.returncode == 0, r.stderr
     assert "score: 1/2" in r.stdout
 
 
-def test_quiz_without_terminal_or_answers_is_exit_2(cli):
-    r = cli("quiz", "fx-null", stdin=None, input="")
-    assert r.returncode == 2 and "--answers" in r.stderr
+def test_quiz_reads_piped_answers_one_per_line(cli, tmp_path):
+    r = cli("quiz", "fx-null", "--dir", tmp_path / "progress", stdin=None, input="segfault\nSEGV\n")
+    assert r.returncode == 0, r.stderr
+    assert "score: 2/2" in r.stdout
+    r = cli("quiz", "fx-null", "--dir", tmp_path / "progress", stdin=None, input="")  # no answer: wrong, not an error
+    assert r.returncode == 0 and "score: 0/2" in r.stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="--bless writes only into a git checkout; install git: apt-get install -y git")

@@ -23,7 +23,7 @@ import threading
 NATURAL = os.environ.get("CRASHCOURSE_NATURAL") == "1"
 ROUNDS = 3000 if NATURAL else 1
 holding = {"transfer": threading.Event(), "validate": threading.Event()}
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 class Account:
     def __init__(self, ident: int, balance: int) -> None:
@@ -35,7 +35,7 @@ def window(me: str, other: str) -> None:
     (Up to 1 s: where the lock order is right, the other thread cannot get there.)"""
     if not NATURAL and not holding[me].is_set():  # once per thread
         holding[me].set()
-        holding[other].wait(timeout=1.0)
+        forcing.append(holding[other].wait(timeout=1.0))
 
 
 def do_transfer(src: Account, dst: Account, amount: int) -> None:
@@ -80,3 +80,4 @@ if __name__ == "__main__":
     for t in threads:
         t.join()
     print("done: total", validate_bank(accounts))
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}")

@@ -25,7 +25,7 @@ import time
 NATURAL = os.environ.get("CRASHCOURSE_NATURAL") == "1"
 holding = threading.Event()  # the flusher holds sink_lock
 forked = threading.Event()  # the main thread has forked
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 class Sink:
     """A log sink with its own lock (a file, a socket to an agent)."""
@@ -50,7 +50,7 @@ def flusher() -> None:
             os.write(devnull, b"buffered log line\n" * 20000)  # the flush: I/O with the lock held
             if not NATURAL:  # forcing: hold the lock across the fork (at most 1 s)
                 holding.set()
-                forked.wait(timeout=1.0)
+                forcing.append(forked.wait(timeout=1.0))
         if NATURAL:
             if stop.is_set():
                 return
@@ -62,7 +62,7 @@ stop = threading.Event()
 if __name__ == "__main__":
     threading.Thread(target=flusher, name="flusher", daemon=True).start()
     if not NATURAL:
-        holding.wait()
+        forcing.append(holding.wait())
     for worker in range(30 if NATURAL else 1):
         pid = os.fork()
         if pid == 0:
@@ -72,3 +72,4 @@ if __name__ == "__main__":
         os.waitpid(pid, 0)  # returns: the child takes its unlocked copy of the lock, logs, exits
     stop.set()
     sink.write("all workers done")
+    os.write(2, f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}\n".encode())

@@ -27,14 +27,14 @@ PER_THREAD = 50000 if NATURAL else 1
 THREADS = 4 if NATURAL else 2
 inside = threading.Event()  # request-1 is running the generator's body
 tried = threading.Event()  # request-2 has called next() (and returned or raised)
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 def window() -> None:
     """Forcing, in the generator's body: stay here until the other thread has called next().
     (Up to 1 s: where a lock serializes next(), the other thread is waiting for the lock.)"""
     if not NATURAL and threading.current_thread().name == "request-1" and not inside.is_set():
         inside.set()
-        tried.wait(timeout=1.0)
+        forcing.append(tried.wait(timeout=1.0))
 
 
 def _ids():
@@ -56,7 +56,7 @@ def new_context() -> int:
 
 def serve(results: list) -> None:
     if not NATURAL and threading.current_thread().name == "request-2":
-        inside.wait()  # forcing: call next() while request-1 is inside the generator
+        forcing.append(inside.wait())  # forcing: call next() while request-1 is inside the generator
         try:
             results.append(new_context())
         finally:
@@ -75,3 +75,4 @@ if __name__ == "__main__":
         t.join()
     print(f"context ids handed out: {len(results)} of {THREADS * PER_THREAD}")
     print(f"CRASHCOURSE_METRIC failed_requests={THREADS * PER_THREAD - len(results)}")
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}")

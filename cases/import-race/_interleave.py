@@ -15,6 +15,7 @@ import threading
 inside_body = threading.Event()  # A: the module is in sys.modules, body not finished
 looked = threading.Event()       # B: back from the loader (success or exception)
 looker_ident = None              # B's thread id, set by the repro
+forcing: list = []               # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 SAFETY_TIMEOUT_S = 5.0           # never hang forever, even if the repro is misused
 
@@ -30,6 +31,7 @@ def _looker_is_in_import_machinery() -> bool:
 
 def pause_inside_module_body(modulename: str) -> None:
     assert modulename in sys.modules, "the import system registers a module before running it"
+    forcing.append(modulename)
     inside_body.set()
     waited = 0.0
     while not looked.wait(0.005):

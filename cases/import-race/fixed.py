@@ -23,7 +23,7 @@ def main() -> None:
 
     a = threading.Thread(target=thread_a_first_user, name="A-importer")
     a.start()
-    _interleave.inside_body.wait()  # A is now inside the module body
+    _interleave.forcing.append(_interleave.inside_body.wait())  # A is now inside the module body
 
     try:
         # Thread B misses the private dict, calls import_module, and waits there on the
@@ -36,3 +36,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(_interleave.forcing)}")

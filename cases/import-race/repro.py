@@ -31,7 +31,7 @@ def main() -> None:
 
     a = threading.Thread(target=thread_a_first_user, name="A-importer")
     a.start()
-    _interleave.inside_body.wait()  # A is now inside the module body
+    _interleave.forcing.append(_interleave.inside_body.wait())  # A is now inside the module body
 
     try:
         # Thread B: any anyio call. The loader finds the module in sys.modules and
@@ -44,3 +44,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(_interleave.forcing)}")

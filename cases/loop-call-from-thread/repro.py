@@ -26,12 +26,12 @@ import time
 import traceback
 
 NATURAL = os.environ.get("CRASHCOURSE_NATURAL") == "1"
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 def sync_handler(loop: asyncio.AbstractEventLoop, events: asyncio.Queue) -> None:
     """A user's sync handler, run in the executor's worker thread."""
     if not NATURAL:
-        time.sleep(0.3)  # forcing: the loop is asleep in select() by now
+        forcing.append(time.sleep(0.3))  # forcing: the loop is asleep in select() by now
     posted = time.monotonic()
     events.put_nowait(("Normal", "Handler started", posted))  # BUG: not thread-safe: the loop is not woken
     time.sleep(1.0)  # the handler's own work goes on
@@ -62,3 +62,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}")

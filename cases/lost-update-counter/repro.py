@@ -21,7 +21,7 @@ import threading
 NATURAL = os.environ.get("CRASHCOURSE_NATURAL") == "1"
 PER_THREAD = 200000 if NATURAL else 1
 has_read = {"crawler-1": threading.Event(), "crawler-2": threading.Event()}
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 def window() -> None:
     """Forcing: I have read the counter; wait until the other thread has read it too.
@@ -31,7 +31,7 @@ def window() -> None:
     me = threading.current_thread().name
     other = "crawler-2" if me == "crawler-1" else "crawler-1"
     has_read[me].set()
-    has_read[other].wait(timeout=1.0)
+    forcing.append(has_read[other].wait(timeout=1.0))
 
 
 class Crawler:
@@ -61,5 +61,6 @@ if __name__ == "__main__":
         t.join()
     expected = 2 * PER_THREAD
     print(f"CRASHCOURSE_METRIC lost_updates={expected - crawler.count}")
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}")
     assert crawler.count == expected, f"lost updates: counted {crawler.count} of {expected} resources"
     print(f"counted {crawler.count} resources")

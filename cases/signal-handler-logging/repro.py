@@ -26,7 +26,7 @@ import signal
 import subprocess
 
 NATURAL = os.environ.get("CRASHCOURSE_NATURAL") == "1"
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 class LogQueue(queue.Queue):
     """Patroni's log queue. The forcing hook: SIGCHLD, held back (blocked) until now, is let in
@@ -35,7 +35,7 @@ class LogQueue(queue.Queue):
     def _put(self, item) -> None:  # called by put() with self.mutex held
         super()._put(item)
         if not NATURAL and "serving" in item.getMessage():
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})  # handler runs right here
+            forcing.append(signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD}))  # handler runs right here
 
 
 log_queue = LogQueue()
@@ -66,13 +66,14 @@ if __name__ == "__main__":
     children = 300 if NATURAL else 1
     for i in range(children):
         if not NATURAL:  # forcing: keep SIGCHLD pending until the queue holds its lock
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+            forcing.append(signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD}))
         child = subprocess.Popen(["true"])  # a postgres helper process; it exits at once: SIGCHLD
         if not NATURAL:
-            os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # it has exited (not reaped)
+            forcing.append(os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT))  # it has exited (not reaped)
         for _ in range(20 if NATURAL else 1):
             logger.info("serving: Lock owner: %s; I am %s", "node1", "node1")  # BUG: SIGCHLD may land inside, lock held
     for pid, status in reaped:  # children the handler only recorded (the fixed twin's way)
         logger.info("Reaped pid=%s, exit status=%s", pid, status)
     drain()
     print("done")
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}")

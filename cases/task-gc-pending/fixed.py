@@ -24,7 +24,7 @@ import weakref
 
 pending: "weakref.WeakValueDictionary[int, asyncio.Future]" = weakref.WeakValueDictionary()
 background: set[asyncio.Task] = set()
-
+forcing: list = []  # each forcing step, as it runs: reported at exit (CRASHCOURSE_METRIC forcing_reached)
 
 async def wait_reply(req_id: int) -> None:
     fut = asyncio.get_running_loop().create_future()
@@ -42,7 +42,7 @@ def call(req_id: int) -> None:
 async def main() -> None:
     call(1)
     await asyncio.sleep(0)  # the task starts and waits for its reply
-    gc.collect()  # a collection happens to run now
+    forcing.append(gc.collect())  # a collection happens to run now
     fut = pending.get(1)
     if fut is None:
         print("reply for request 1 arrived: nobody is waiting for it")
@@ -53,3 +53,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    print(f"CRASHCOURSE_METRIC forcing_reached={len(forcing)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -12,6 +13,28 @@ from harness.pipeline.record import describe_expected
 from harness.report.terminal import console
 
 LEXERS = {"c": "c", "cpp": "cpp", "lua": "lua", "python": "python"}
+
+
+def show_no_spoilers(case: Case) -> None:
+    """What a participant may see before solving it: the neutral title, the symptom, the lenses and the
+    bug's code stripped of its answers. No story, summary, tags, incident, fix, diff, expectation or explain text."""
+    from harness.corpus.catalog import LENS_INFO
+    from harness.corpus.strip import strip_file
+
+    con = console()
+    ex = case.exercise
+    title = ex.title if ex else f"Exercise {case.id}"
+    symptom = ex.symptom.strip() if ex else "(no symptom written for this exercise yet)"
+    con.print(Panel(f"[bold]{escape(title)}[/bold]\n{escape(symptom)}\n\n[dim]{case.language} · lenses: {', '.join(case.lenses)}[/dim]",
+                    title="exercise"))  # fmt: skip
+    src = case.source("bug")
+    text = strip_file(src)
+    first = len(text) - len(text.lstrip("\n"))  # the header comment leaves blank lines: start at the code
+    con.print(Panel(Syntax(text[first:], LEXERS[case.language], line_numbers=True, start_line=first + 1, theme="ansi_dark"),
+                    title=f"main{src.suffix} (comments removed)"))  # fmt: skip
+    for lens in case.lenses:
+        con.print(f"[bold]{lens}[/bold]: {escape(LENS_INFO[lens].description)}")
+    con.print(f"[dim]Try it yourself: crashcourse exercise start {case.id}[/dim]")
 
 
 class _Sections:

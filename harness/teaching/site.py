@@ -647,3 +647,43 @@ def write_site(cases: list[Case], open_file, run_flags: set[str] | frozenset[str
 
         copy_case_files(c, write)
     return nav(cases)
+
+
+# ---------------------------------------------------------------------------------------------
+# tracks: ordered paths through the cases for a workshop (cases/tracks.toml)
+
+
+def track_path(track) -> str:
+    return f"tracks/{track.id}.md"
+
+
+def render_track(track, cases: list[Case]) -> str:
+    """A track's page: its cases in order, each under its neutral exercise title (never the case's title,
+    which names the bug), its difficulty, the command that starts it, and the case page (the answers)."""
+    by_id = {c.id: c for c in cases}
+    out = [f"# {track.title}\n", f"{track.description}\n",
+           f"{len(track.cases)} exercise{'s' if len(track.cases) != 1 else ''}, in order. Each starts with "
+           "`crashcourse exercise start ID`: you get the program without its answers, fix it, and "
+           "`crashcourse exercise check` runs it under every lens of the case "
+           "([how exercises work](../exercises.md)). The last column is the case's page: "
+           "its story, the fix and every lens's output, so open it after you are done.\n",
+           "| # | exercise | difficulty | start it | lenses | after you are done |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for n, tc in enumerate(track.cases, 1):
+        c = by_id.get(tc.id)
+        if c is None:
+            continue
+        title = c.exercise.title if c.exercise else f"Exercise {c.id}"
+        stars = "★" * tc.difficulty + "☆" * (5 - tc.difficulty)
+        out.append(f"| {n} | {cell(title)} | {stars} | `crashcourse exercise start {c.id}` | {', '.join(c.lenses)} | "
+                   f"[the case page](../cases/{c.id}/index.md) |")  # fmt: skip
+    out.append("")
+    out.append(f"Follow your progress: `crashcourse exercise list --track {track.id}`.\n")
+    return "\n".join(out)
+
+
+def write_tracks(tracks, cases: list[Case], open_file) -> list[dict]:
+    """Write one page per track; returns the nav section for them."""
+    for t in tracks:
+        with open_file(track_path(t), "w") as f:
+            f.write(render_track(t, cases))
+    return [{t.title: track_path(t)} for t in tracks]
