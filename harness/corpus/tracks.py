@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.corpus.manifest import ID_RE
-from harness.corpus.paths import CASES_DIR
+from harness.corpus.paths import cases_dir
 from harness.errors import ManifestError, UsageError
 
 FILE = "tracks.toml"
 TRACK_KEYS = {"id", "title", "description", "cases"}
 ENTRY_KEYS = {"id", "difficulty"}
-DIFFICULTIES = range(1, 6)  # 1 (first steps) .. 5 (hardest)
+DIFFICULTIES = range(1, 4)  # 1 (first steps) .. 3 (hardest)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Track:
 
 
 def default_path() -> Path:
-    return CASES_DIR / FILE
+    return cases_dir() / FILE
 
 
 def load_tracks(path: Path | None = None, known_ids: Iterable[str] | None = None) -> list[Track]:

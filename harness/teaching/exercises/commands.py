@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from harness.corpus.manifest import HINT_LEVELS, Case, load_case
-from harness.corpus.paths import CASES_DIR
+from harness.corpus.paths import cases_dir
 from harness.errors import UsageError
 from harness.teaching.exercises import progress
 from harness.teaching.exercises.check import NATURAL_REPEATS, Verdict, check, plan
@@ -19,7 +19,7 @@ from harness.teaching.exercises.workspace import TASK, Workspace, default_dir, e
 
 
 def shipped_case(case_id: str) -> Case:
-    folder = CASES_DIR / case_id
+    folder = cases_dir() / case_id
     if not (folder / "case.toml").is_file():
         from harness.corpus import discover
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.corpus.manifest import HINT_LEVELS, load_case
-from harness.corpus.paths import CASES_DIR
+from harness.corpus.paths import cases_dir
 from harness.corpus.tracks import default_path, find_track, load_tracks
 from harness.errors import UsageError
 from harness.teaching.exercises.workspace import DEFAULT_FOLDER, STATE, Workspace, exercise_title, now
@@ -24,7 +24,7 @@ STATES = ("done", "hinted", "open", "not started")
 def entry(ws: Workspace) -> dict[str, Any]:
     title = ws.case
     try:
-        title = exercise_title(load_case(CASES_DIR / ws.case))
+        title = exercise_title(load_case(cases_dir() / ws.case))
     except Exception:  # a workspace of a case this corpus no longer has: still listed
         pass
     return {
@@ -124,7 +124,7 @@ def track_report(track_id: str | None, tracks_file: str | None, folder: str | No
         for tc in t.cases:
             ws = states.get(tc.id)
             try:
-                title = exercise_title(load_case(CASES_DIR / tc.id))
+                title = exercise_title(load_case(cases_dir() / tc.id))
             except UsageError:
                 title = tc.id
             items.append({"case": tc.id, "difficulty": tc.difficulty, "title": title,

@@ -25,7 +25,7 @@ from typing import Any
 
 from harness.corpus.catalog import LENS_INFO
 from harness.corpus.manifest import Case
-from harness.corpus.paths import CASES_DIR
+from harness.corpus.paths import cases_dir
 from harness.corpus.strip import language_of, unit_files, write_stripped
 from harness.errors import UsageError
 
@@ -141,8 +141,8 @@ def start(case: Case, dest: Path, force: bool = False) -> tuple[Workspace, bool]
     Refuses (UsageError) to write into the shipped corpus, over a workspace whose code was edited
     since it was written, or into a folder of other files, unless `force` (never into the corpus)."""
     dest = Path(dest)
-    if _inside(dest, CASES_DIR) or _inside(dest, case.path):
-        raise UsageError(f"crashcourse exercise start: {dest} is inside the corpus ({CASES_DIR}); choose another --dir")
+    if _inside(dest, cases_dir()) or _inside(dest, case.path):
+        raise UsageError(f"crashcourse exercise start: {dest} is inside the corpus ({cases_dir()}); choose another --dir")
     old: Workspace | None = None
     if (dest / STATE).exists():
         old = Workspace.load(dest)
