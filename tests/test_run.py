@@ -1,5 +1,7 @@
 """The child runner: limits, the watchdog, output that survives anything, nothing left behind."""
 
+import os
+import signal
 import sys
 
 import pytest
@@ -97,3 +99,82 @@ def test_livelock_is_decided_after_a_short_window_not_the_timeout():
     r = _run("while True: pass", timeout_s=30)
     assert r.timed_out and r.hang == "livelock" and r.decided_by == "window"
     assert r.duration_s < 10
+
+
+# ---- a proof is a proof: what looks asleep but is not --------------------------------------------------
+# A process whose main thread has exited while another thread still runs shows 'Z' in /proc/PID/stat:
+# ThreadSanitizer's fork child is like that for a moment (its background thread exits after the main
+# thread's exit_group). Under load that moment lasts; its parent's waitid must not look like a deadlock.
+
+_EXIT_MAIN_THREAD = (  # the main thread leaves with the exit system call (not exit_group): a zombie leader
+    "import ctypes, platform; ctypes.CDLL(None).syscall({'x86_64': 60, 'aarch64': 93}[platform.machine()], 0)"
+)
+
+
+def _fork_child(body: str) -> str:
+    """Code that forks; the child runs body in a second thread and exits its main thread at once."""
+    return (
+        "import os, sys, threading, time\n"
+        "def work():\n"
+        f"{body}\n"
+        "    os._exit(0)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    threading.Thread(target=work).start()\n"
+        f"    {_EXIT_MAIN_THREAD}\n"
+    )
+
+
+def test_a_runnable_thread_is_not_part_of_a_deadlock():
+    code = ("import threading, time\nl = threading.Lock(); l.acquire()\n"
+            "def work():\n    end = time.monotonic() + 1.0\n    while time.monotonic() < end: pass\n    l.release()\n"
+            "threading.Thread(target=work).start()\nl.acquire()\nprint('done')")
+    r = _run(code, timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0 and r.stdout == "done\n", (r.decided_by, r.evidence)
+
+
+def test_waitid_on_a_live_child_whose_main_thread_exited_is_not_a_deadlock():
+    code = _fork_child("    end = time.monotonic() + 1.0\n    while time.monotonic() < end: pass") + (
+        "os.waitid(os.P_PID, pid, os.WEXITED)\nprint('reaped')")
+    r = _run(code, timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0 and r.stdout == "reaped\n", (r.decided_by, r.evidence)
+
+
+def test_a_pipe_read_whose_writer_is_alive_and_running_is_not_a_deadlock():
+    code = ("import os\nr, w = os.pipe()\n" + _fork_child(
+        "    end = time.monotonic() + 1.0\n    while time.monotonic() < end: pass\n    os.write(w, b'x')") + (
+        "os.close(w)\nprint(os.read(r, 1).decode())\nos.waitpid(pid, 0)"))
+    r = _run(code, timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0 and r.stdout == "x\n", (r.decided_by, r.evidence)
+
+
+def test_a_child_whose_main_thread_exited_and_whose_thread_is_stuck_is_a_proven_deadlock():
+    code = _fork_child("    l = threading.Lock(); l.acquire(); l.acquire()") + "os.waitid(os.P_PID, pid, os.WEXITED)"
+    r = _run(code, timeout_s=20)
+    assert r.hang == "deadlock" and r.decided_by == "proof", (r.decided_by, r.evidence)
+    assert "the child: main thread: waitid for a child of the run | process 2: thread 1: futex wait" in r.evidence
+    assert r.duration_s < 5
+
+
+def test_the_proof_covers_the_whole_process_tree_not_only_the_pids_it_is_given():
+    """Given only the waiting parent's pid, the sample still finds its running child, so no proof."""
+    import subprocess
+    import time
+
+    from harness.execution import hang
+
+    child = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'while True: pass'])"
+    proc = subprocess.Popen(py(child))
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not hang.children(proc.pid):
+            time.sleep(0.02)
+        time.sleep(0.3)
+        samples = [hang.sample({proc.pid}, time.monotonic() + 60, 60, ()) for _ in range(3)]
+    finally:
+        for kid in hang.children(proc.pid):
+            os.kill(kid, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+    assert all(len(s.pids) == 2 and s.waits is None for s in samples), [(s.pids, s.waits) for s in samples]
+    assert not hang.proven(samples[0], samples[1]) and not hang.proven(samples[1], samples[2])
