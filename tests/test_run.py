@@ -178,3 +178,65 @@ def test_the_proof_covers_the_whole_process_tree_not_only_the_pids_it_is_given()
         proc.wait()
     assert all(len(s.pids) == 2 and s.waits is None for s in samples), [(s.pids, s.waits) for s in samples]
     assert not hang.proven(samples[0], samples[1]) and not hang.proven(samples[1], samples[2])
+
+
+# ---- the child starts clean: no ignored signal, no blocked signal, whatever the harness inherited ----------
+# A harness started from a background shell, nohup or a CI runner has SIGINT and SIGQUIT ignored; a thread
+# of it may have signals blocked. exec keeps both. The shim below starts Python that way.
+
+_DIRTY = ("import os, signal, sys\n"
+          "for s in (signal.SIGQUIT, signal.SIGINT): signal.signal(s, signal.SIG_IGN)\n"
+          "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGQUIT, signal.SIGINT})\n"
+          "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])\n")
+
+# sh cannot undo a signal ignored on entry (POSIX): if the program is not clean, it survives its own SIGQUIT.
+_SELF_QUIT = ["sh", "-c", "kill -QUIT $$; echo survived"]
+_WRAPPERS = {
+    "plain": [],
+    "strace": ["strace", "-f", "-qq", "-o", "/dev/null"],
+    "valgrind": ["valgrind", "-q", "--tool=memcheck"],
+    "gdb": ["gdb", "-nx", "-batch", "-ex", "run", "--args"],
+}
+
+
+def test_the_program_starts_with_default_signals_under_every_wrapper():
+    import json
+    import shutil
+    import subprocess
+
+    wrappers = {k: v for k, v in _WRAPPERS.items() if not v or shutil.which(v[0])}
+    runner = ("import json, sys, threading\nfrom harness.execution.run import Limits, run_child, workdir\n"
+              "out = {}\ndef go(name, argv):\n    with workdir() as wd:\n"
+              "        r = run_child(argv, wd, {'PATH': '/usr/bin:/bin'}, Limits(timeout_s=60, memory_mb=None))\n"
+              "    out[name] = [r.signal, r.stdout]\n"
+              f"for name, w in {wrappers!r}.items():\n"
+              f"    t = threading.Thread(target=go, args=(name, w + {_SELF_QUIT!r})); t.start(); t.join()\n"
+              "print(json.dumps(out))\n")
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", _DIRTY, "-c", runner], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert set(seen) == set(wrappers)
+    for name, (sig, stdout) in seen.items():
+        assert "survived" not in stdout, (name, sig, stdout)
+        if name == "gdb":  # gdb stops the program at the signal, and -batch then kills it
+            assert "Program received signal SIGQUIT" in stdout, stdout
+        else:
+            assert sig == "SIGQUIT", (name, sig, stdout)
+
+
+def test_sigquit_core_passes_when_the_harness_ignores_and_blocks_sigquit_and_sigint():
+    import json
+    import subprocess
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", _DIRTY, "-m", "harness", "run", "sigquit-core", "-j", "1", "--json"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), CRASHCOURSE_CASES=str(ROOT / "cases")))  # fmt: skip
+    records = json.loads(proc.stdout)
+    assert {(r["variant"], r["lens"]) for r in records} == {(v, lens) for v in ("bug", "fixed") for lens in ("plain", "gdb")}
+    bad = [(r["variant"], r["lens"], r["mismatches"], r["skipped"]) for r in records if not r["ok"] or r["skipped"]]
+    assert not bad and proc.returncode == 0, (bad, proc.stderr[-2000:])

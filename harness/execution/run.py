@@ -1,7 +1,8 @@
 """Run one child process safely, and observe what it did.
 
 Every child runs in its own process group and session, with a timeout, RLIMIT_AS/CPU/CORE/FSIZE caps,
-stdin closed, output sent to files (so no pipe can fill and any bytes survive), and a fresh temporary
+every signal at its default disposition and none blocked (whatever the harness inherited), stdin
+closed, output sent to files (so no pipe can fill and any bytes survive), and a fresh temporary
 working directory that is removed afterwards. The whole group is killed at the end of every run, so
 nothing the child forked outlives it. On a timeout the watchdog first asks for stacks (SIGUSR1 to a
 Python child, gdb for native code), measures how much CPU the child burned, then kills the group.
@@ -92,6 +93,25 @@ def workdir() -> Iterator[Path]:
             _workdirs.discard(path)
 
 
+# Every signal but the two that cannot be caught: the child gets each at its default disposition.
+_RESET_SIGNALS = tuple(s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP))
+
+
+def _clean_signals() -> None:
+    """In the child, between fork and exec: an empty signal mask and every signal at its default action.
+
+    exec resets caught signals only; an ignored signal (SIG_IGN) and the blocked mask are inherited.
+    A harness started from a background shell or nohup (CI runners) ignores SIGINT and SIGQUIT; the
+    harness thread that forks may have signals blocked; the harness ignores SIGINT/SIGTERM/SIGHUP
+    while it cleans up after Ctrl-C. None of that may reach the case, nor a tool that runs it (gdb,
+    valgrind and strace pass their own disposition on to the program under them).
+    """
+    signal.pthread_sigmask(signal.SIG_SETMASK, ())
+    for s in _RESET_SIGNALS:
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(s, signal.SIG_DFL)
+
+
 def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[[], None]:
     mem = None if limits.memory_mb is None else limits.memory_mb << 20
     cpu = int(limits.cpu_s)
@@ -106,6 +126,7 @@ def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_CAP, FILE_CAP))
         if group is not None:
             group.preexec()
+        _clean_signals()  # last: nothing the harness ignores or blocks reaches the program
 
     return apply
 
