@@ -240,3 +240,17 @@ def test_sigquit_core_passes_when_the_harness_ignores_and_blocks_sigquit_and_sig
     assert {(r["variant"], r["lens"]) for r in records} == {(v, lens) for v in ("bug", "fixed") for lens in ("plain", "gdb")}
     bad = [(r["variant"], r["lens"], r["mismatches"], r["skipped"]) for r in records if not r["ok"] or r["skipped"]]
     assert not bad and proc.returncode == 0, (bad, proc.stderr[-2000:])
+
+
+def test_the_timeout_counts_the_childs_time_not_the_time_it_waited_for_a_cpu():
+    """A child that shares its CPU with a spinning sibling needs twice its CPU time in wall time: the time it
+    waited runnable moves the deadline (a loaded machine made fixed twins miss a tight timeout_s)."""
+    code = ("import os, subprocess, sys, time\ncpu = min(os.sched_getaffinity(0))\nos.sched_setaffinity(0, {cpu})\n"
+            "subprocess.Popen([sys.executable, '-c', f'import os; os.sched_setaffinity(0, {{{cpu}}})\\nwhile True: pass'])\n"
+            "time.sleep(0.2)\nstart = time.process_time(); tick = start\n"
+            "while time.process_time() - start < 0.8:\n"
+            "    if time.process_time() - tick > 0.1: tick = time.process_time(); print('.', end='', flush=True)\n"
+            "print('done')")
+    r = _run(code, timeout_s=1.2)
+    assert not r.timed_out and r.returncode == 0 and r.stdout.endswith("done\n"), (r.decided_by, r.evidence, r.stderr)
+    assert r.duration_s > 1.2  # it did need more than timeout_s of wall time

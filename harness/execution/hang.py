@@ -61,6 +61,7 @@ def supported() -> bool:
 class Sample:
     t: float
     cpu_ns: int = 0
+    wait_ns: int = 0  # the longest any task of the run has waited for a CPU, runnable (schedstat's run-queue delay)
     tasks: int = 0
     all_asleep: bool = False  # every task sleeps (S), whatever the call
     waits: dict[tuple[int, int], str] | None = None  # every task waits forever: (pid, tid) -> what in; else None
@@ -289,7 +290,9 @@ def sample(pids: set[int], deadline_mono: float, span_s: float, out_sizes: tuple
             tids_all.append(tid)
             sched = _read(base + "/schedstat")
             if sched:
-                s.cpu_ns += int(sched.split()[0])
+                on_cpu, waited = (int(x) for x in sched.split()[:2])
+                s.cpu_ns += on_cpu
+                s.wait_ns = max(s.wait_ns, waited)
             s.tasks += 1
             if state != "S":  # running or runnable (R, even when starved of CPU), D, stopped...: no proof
                 asleep = False

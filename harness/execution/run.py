@@ -196,6 +196,10 @@ def kill_everything() -> None:
 
 POLL_GRACE_S = 0.05  # the first look at a child, then one every POLL_S
 POLL_S = 0.02
+# The timeout is the child's time, not the machine's: time the child spent runnable, waiting for a CPU
+# (on a loaded machine, seconds for an interpreter's start-up), moves the deadline, up to this many
+# times the case's timeout_s. A child that sleeps or hangs waits for no CPU: its deadline does not move.
+STARVED_EXTENSION_MAX = 10.0
 
 
 def _sizes(*paths: Path) -> tuple[int, ...]:
@@ -270,7 +274,8 @@ def run_child(
     decided_by = hang = evidence = None
     latency = None
     try:
-        deadline = start + limits.timeout_s
+        deadline = base_deadline = start + limits.timeout_s
+        starved_s = 0.0
         if send_signal:
             _deliver_when_ready(proc, send_signal, out_path, err_path, deadline)
         watch = hang_mod.Watch() if hang_mod.supported() else None
@@ -297,7 +302,11 @@ def run_child(
                 _kill_group(proc)  # at once: a bomb's processes share the child's process group
                 break
             pids = group.pids()
-            verdict = watch.feed(hang_mod.sample(pids, deadline, limits.timeout_s, _sizes(out_path, err_path)))
+            look = hang_mod.sample(pids, deadline, limits.timeout_s, _sizes(out_path, err_path))
+            verdict = watch.feed(look)
+            if look.wait_ns / 1e9 > starved_s:
+                starved_s = look.wait_ns / 1e9
+                deadline = base_deadline + min(starved_s, STARVED_EXTENSION_MAX * limits.timeout_s)
             if not idle_told and watch.idle:
                 idle_told = True
                 on_idle()
