@@ -419,10 +419,12 @@ def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
         os.kill(proc.pid, signal.SIGUSR1)
     # faulthandler's thread dump comes at once; the task dump only when the main thread runs Python
     # again. Stop waiting at the end marker, or once the thread dump is in and the child is back
-    # asleep (no CPU spent over 30 ms: a main thread stuck in C will never print the tasks).
-    end = time.monotonic() + 2.0
+    # asleep (no CPU spent over 30 ms: a main thread stuck in C will never print the tasks), or has
+    # spun 0.3 s of CPU printing nothing. A child that is runnable but gets no CPU (a loaded machine)
+    # is still on its way: wait for it, up to 5 s.
+    end = time.monotonic() + 5.0
     last_cpu, quiet = None, 0
-    last_size, same_since = -1, time.monotonic()
+    last_size, cpu_at_growth = -1, _cpu_seconds(proc.pid) or 0.0
     while time.monotonic() < end:
         text = _read_capped(err)
         if STACKS_END in text:
@@ -430,10 +432,11 @@ def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
         cpu = _task_cpu_ns(proc.pid)
         quiet = quiet + 1 if cpu is not None and cpu == last_cpu else 0
         last_cpu = cpu
+        used = _cpu_seconds(proc.pid) or 0.0
         if len(text) != last_size:
-            last_size, same_since = len(text), time.monotonic()
+            last_size, cpu_at_growth = len(text), used
         dumped = "most recent call first" in text
-        if dumped and (quiet >= 3 or time.monotonic() - same_since > 0.3):  # asleep again, or spinning silently
+        if dumped and (quiet >= 3 or used - cpu_at_growth > 0.3):  # asleep again, or spinning silently
             break
         time.sleep(0.01)
     return "", "faulthandler+tasks"  # the dump lands in the child's own stderr

@@ -1,5 +1,5 @@
-"""Child: run a Python case file as __main__. argv: <case file> <profile>. sys.path[0] becomes the case folder
-(helper modules may live beside the repro); the working directory is fresh: nothing in it can shadow a module.
+"""Child: run a Python case file as __main__ (argv: <case file> <profile>) from the case's folder as sys.path[0],
+in a fresh working directory. Keep run_path on line 18, as it is: stack dumps (snapshots) show that line.
 """
 
 import os
@@ -15,4 +15,4 @@ slow_callback.install()  # CRASHCOURSE_ASYNCIO_SLOW_CALLBACK_S: every asyncio lo
 case_file, profile = sys.argv[1], sys.argv[2]
 sys.argv = [case_file, profile]
 sys.path[0] = os.path.dirname(os.path.abspath(case_file))
-runpy.run_path(case_file, run_name="__main__")  # line 18: it is in every stack dump of a case (snapshots)
+runpy.run_path(case_file, run_name="__main__")
