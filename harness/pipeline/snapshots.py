@@ -3,7 +3,10 @@
     cases/<id>/snapshots/<machine key>/<variant>.<lens>.<profile>.txt
 
 Addresses, pids, thread ids, paths, timings and build ids are scrubbed, so the file changes only
-when what the run *says* changes. The machine key (arch, libc, compiler) keeps another machine's
+when what the run *says* changes. So is what follows the install or the schedule rather than the bug,
+as two installs of the same machine key showed it: strace's syscall counts (names kept, sorted), the
+frames where the stack ran out above a recursion in ASan's stack-overflow report, DRD's stack of a
+thread that is starting, exiting or finished (tests/test_snapshot_clone.py has the observed pairs). The machine key (arch, libc, compiler) keeps another machine's
 output from failing here: a run compares only against snapshots of its own key, and a missing one
 is reported as such, not as a failure. `crashcourse run --bless` writes them; review the diff.
 """
