@@ -99,3 +99,24 @@ def test_never_raises(text):
     asyncio_debug.parse(text)
     asyncio_debug.parse("Task exception was never retrieved\n" + text)
     asyncio_debug.parse("Task was destroyed but it is pending!\ntask: <" + text)
+
+
+def test_a_case_can_raise_the_slow_callback_threshold_of_every_loop(tmp_path):
+    """CRASHCOURSE_ASYNCIO_SLOW_CALLBACK_S (a case's run.env): a step of 0.3 s is a slow callback at asyncio's
+    0.1 s, and not at 1 s. Cases whose lesson is not a slow callback set it (a loaded machine passes 0.1 s)."""
+    import sys
+
+    from harness.execution.children import CHILDREN
+    from harness.execution.run import Limits, run_child, workdir
+
+    case = tmp_path / "repro.py"
+    case.write_text("import asyncio, time\nasync def main():\n    time.sleep(0.3)\nasyncio.run(main())\nasyncio.run(main())\n")
+    argv = [sys.executable, "-X", "dev", "-I", "-B", str(CHILDREN / "python_case.py"), str(case), "cpython"]
+    seen = {}
+    for threshold in (None, "1.0"):
+        env = {"PYTHONASYNCIODEBUG": "1", **({"CRASHCOURSE_ASYNCIO_SLOW_CALLBACK_S": threshold} if threshold else {})}
+        with workdir() as wd:
+            r = run_child(argv, wd, env, Limits(timeout_s=30))
+        assert r.returncode == 0, r.stderr
+        seen[threshold] = len(asyncio_debug.SLOW_RE.findall(r.stderr))
+    assert seen == {None: 2, "1.0": 0}  # both loops (asyncio.run makes a new one each time)

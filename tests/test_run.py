@@ -1,6 +1,7 @@
 """The child runner: limits, the watchdog, output that survives anything, nothing left behind."""
 
 import os
+import signal
 import sys
 
 import pytest
@@ -199,3 +200,158 @@ def test_a_writer_that_never_closes_does_not_hold_the_capture():
         assert cap.result()[0] == "still here\n"
     finally:
         os.close(holder)
+
+
+# ---- a proof is a proof: what looks asleep but is not --------------------------------------------------
+# A process whose main thread has exited while another thread still runs shows 'Z' in /proc/PID/stat:
+# ThreadSanitizer's fork child is like that for a moment (its background thread exits after the main
+# thread's exit_group). Under load that moment lasts; its parent's waitid must not look like a deadlock.
+
+_EXIT_MAIN_THREAD = (  # the main thread leaves with the exit system call (not exit_group): a zombie leader
+    "import ctypes, platform; ctypes.CDLL(None).syscall({'x86_64': 60, 'aarch64': 93}[platform.machine()], 0)"
+)
+
+
+def _fork_child(body: str) -> str:
+    """Code that forks; the child runs body in a second thread and exits its main thread at once."""
+    return (
+        "import os, sys, threading, time\n"
+        "def work():\n"
+        f"{body}\n"
+        "    os._exit(0)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    threading.Thread(target=work).start()\n"
+        f"    {_EXIT_MAIN_THREAD}\n"
+    )
+
+
+def test_a_runnable_thread_is_not_part_of_a_deadlock():
+    code = ("import threading, time\nl = threading.Lock(); l.acquire()\n"
+            "def work():\n    end = time.monotonic() + 1.0\n    while time.monotonic() < end: pass\n    l.release()\n"
+            "threading.Thread(target=work).start()\nl.acquire()\nprint('done')")
+    r = _run(code, timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0 and r.stdout == "done\n", (r.decided_by, r.evidence)
+
+
+def test_waitid_on_a_live_child_whose_main_thread_exited_is_not_a_deadlock():
+    code = _fork_child("    end = time.monotonic() + 1.0\n    while time.monotonic() < end: pass") + (
+        "os.waitid(os.P_PID, pid, os.WEXITED)\nprint('reaped')")
+    r = _run(code, timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0 and r.stdout == "reaped\n", (r.decided_by, r.evidence)
+
+
+def test_a_pipe_read_whose_writer_is_alive_and_running_is_not_a_deadlock():
+    code = ("import os\nr, w = os.pipe()\n" + _fork_child(
+        "    end = time.monotonic() + 1.0\n    while time.monotonic() < end: pass\n    os.write(w, b'x')") + (
+        "os.close(w)\nprint(os.read(r, 1).decode())\nos.waitpid(pid, 0)"))
+    r = _run(code, timeout_s=20)
+    assert not r.timed_out and r.hang is None and r.returncode == 0 and r.stdout == "x\n", (r.decided_by, r.evidence)
+
+
+def test_a_child_whose_main_thread_exited_and_whose_thread_is_stuck_is_a_proven_deadlock():
+    code = _fork_child("    l = threading.Lock(); l.acquire(); l.acquire()") + "os.waitid(os.P_PID, pid, os.WEXITED)"
+    r = _run(code, timeout_s=20)
+    assert r.hang == "deadlock" and r.decided_by == "proof", (r.decided_by, r.evidence)
+    assert "the child: main thread: waitid for a child of the run | process 2: thread 1: futex wait" in r.evidence
+    assert r.duration_s < 5
+
+
+def test_the_proof_covers_the_whole_process_tree_not_only_the_pids_it_is_given():
+    """Given only the waiting parent's pid, the sample still finds its running child, so no proof."""
+    import subprocess
+    import time
+
+    from harness.execution import hang
+
+    child = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'while True: pass'])"
+    proc = subprocess.Popen(py(child))
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not hang.children(proc.pid):
+            time.sleep(0.02)
+        time.sleep(0.3)
+        samples = [hang.sample({proc.pid}, time.monotonic() + 60, 60, ()) for _ in range(3)]
+    finally:
+        for kid in hang.children(proc.pid):
+            os.kill(kid, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+    assert all(len(s.pids) == 2 and s.waits is None for s in samples), [(s.pids, s.waits) for s in samples]
+    assert not hang.proven(samples[0], samples[1]) and not hang.proven(samples[1], samples[2])
+
+
+# ---- the child starts clean: no ignored signal, no blocked signal, whatever the harness inherited ----------
+# A harness started from a background shell, nohup or a CI runner has SIGINT and SIGQUIT ignored; a thread
+# of it may have signals blocked. exec keeps both. The shim below starts Python that way.
+
+_DIRTY = ("import os, signal, sys\n"
+          "for s in (signal.SIGQUIT, signal.SIGINT): signal.signal(s, signal.SIG_IGN)\n"
+          "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGQUIT, signal.SIGINT})\n"
+          "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])\n")
+
+# sh cannot undo a signal ignored on entry (POSIX): if the program is not clean, it survives its own SIGQUIT.
+_SELF_QUIT = ["sh", "-c", "kill -QUIT $$; echo survived"]
+_WRAPPERS = {
+    "plain": [],
+    "strace": ["strace", "-f", "-qq", "-o", "/dev/null"],
+    "valgrind": ["valgrind", "-q", "--tool=memcheck"],
+    "gdb": ["gdb", "-nx", "-batch", "-ex", "run", "--args"],
+}
+
+
+def test_the_program_starts_with_default_signals_under_every_wrapper():
+    import json
+    import shutil
+    import subprocess
+
+    wrappers = {k: v for k, v in _WRAPPERS.items() if not v or shutil.which(v[0])}
+    runner = ("import json, sys, threading\nfrom harness.execution.run import Limits, run_child, workdir\n"
+              "out = {}\ndef go(name, argv):\n    with workdir() as wd:\n"
+              "        r = run_child(argv, wd, {'PATH': '/usr/bin:/bin'}, Limits(timeout_s=60, memory_mb=None))\n"
+              "    out[name] = [r.signal, r.stdout]\n"
+              f"for name, w in {wrappers!r}.items():\n"
+              f"    t = threading.Thread(target=go, args=(name, w + {_SELF_QUIT!r})); t.start(); t.join()\n"
+              "print(json.dumps(out))\n")
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", _DIRTY, "-c", runner], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert set(seen) == set(wrappers)
+    for name, (sig, stdout) in seen.items():
+        assert "survived" not in stdout, (name, sig, stdout)
+        if name == "gdb":  # gdb stops the program at the signal, and -batch then kills it
+            assert "Program received signal SIGQUIT" in stdout, stdout
+        else:
+            assert sig == "SIGQUIT", (name, sig, stdout)
+
+
+def test_sigquit_core_passes_when_the_harness_ignores_and_blocks_sigquit_and_sigint():
+    import json
+    import subprocess
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", _DIRTY, "-m", "harness", "run", "sigquit-core", "-j", "1", "--json"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), CRASHCOURSE_CASES=str(ROOT / "cases")))  # fmt: skip
+    records = json.loads(proc.stdout)
+    assert {(r["variant"], r["lens"]) for r in records} == {(v, lens) for v in ("bug", "fixed") for lens in ("plain", "gdb")}
+    bad = [(r["variant"], r["lens"], r["mismatches"], r["skipped"]) for r in records if not r["ok"] or r["skipped"]]
+    assert not bad and proc.returncode == 0, (bad, proc.stderr[-2000:])
+
+
+def test_the_timeout_counts_the_childs_time_not_the_time_it_waited_for_a_cpu():
+    """A child that shares its CPU with a spinning sibling needs twice its CPU time in wall time: the time it
+    waited runnable moves the deadline (a loaded machine made fixed twins miss a tight timeout_s)."""
+    code = ("import os, subprocess, sys, time\ncpu = min(os.sched_getaffinity(0))\nos.sched_setaffinity(0, {cpu})\n"
+            "subprocess.Popen([sys.executable, '-c', f'import os; os.sched_setaffinity(0, {{{cpu}}})\\nwhile True: pass'])\n"
+            "time.sleep(0.2)\nstart = time.process_time(); tick = start\n"
+            "while time.process_time() - start < 0.8:\n"
+            "    if time.process_time() - tick > 0.1: tick = time.process_time(); print('.', end='', flush=True)\n"
+            "print('done')")
+    r = _run(code, timeout_s=1.2)
+    assert not r.timed_out and r.returncode == 0 and r.stdout.endswith("done\n"), (r.decided_by, r.evidence, r.stderr)
+    assert r.duration_s > 1.2  # it did need more than timeout_s of wall time

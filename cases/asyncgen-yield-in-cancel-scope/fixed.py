@@ -10,7 +10,7 @@
 # HOW IT RUNS
 #   crashcourse run asyncgen-yield-in-cancel-scope   # lens plain, profiles asyncio and trio
 #   python3 repro.py trio
-#   Nothing is forced: the 0.3 s window always ends during the consumer's 0.2 s work.
+#   Nothing is forced: the 1.5 s window ends mid-way (0.5 s from either edge) through the consumer's 2nd 1 s of work.
 # WHAT MUST APPEAR
 #   plain: exit 1 on both backends: an uncaught cancellation raised in main's own
 #          anyio.sleep (trio.Cancelled "cancelled due to deadline"; asyncio's CancelledError
@@ -43,9 +43,9 @@ async def sensor_values(window_s: float):
 
 
 async def main() -> None:
-    async for value in sensor_values(0.3):
+    async for value in sensor_values(1.5):
         print(f"processing reading {value}", flush=True)
-        await anyio.sleep(0.2)  # the consumer's own work
+        await anyio.sleep(1.0)  # the consumer's own work
     print("sampling window over")
 
 

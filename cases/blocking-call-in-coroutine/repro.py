@@ -36,13 +36,22 @@ async def _push_messages(messages: list[int]) -> None:
             time.sleep(THROTTLE_S)  # BUG: a blocking sleep on the event loop's thread
 
 
+def waited_for_cpu() -> float:
+    """Seconds this thread has spent runnable but off a CPU: a loaded machine's share of any gap."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):  # not Linux: every gap counts in full
+        return 0.0
+
+
 async def heartbeat(stop: asyncio.Event, gaps: list[float]) -> None:
-    last = time.monotonic()
+    last, waited = time.monotonic(), waited_for_cpu()
     while not stop.is_set():
         await asyncio.sleep(TICK_S)
-        now = time.monotonic()
-        gaps.append(now - last)
-        last = now
+        now, now_waited = time.monotonic(), waited_for_cpu()
+        gaps.append(now - last - (now_waited - waited))  # the loop's own stall, not the machine's
+        last, waited = now, now_waited
 
 
 async def main() -> None:

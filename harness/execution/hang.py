@@ -6,8 +6,17 @@ deadline), and no CPU time was spent between two samples. /proc/PID/task/TID/sys
 and its arguments: a futex wait with a NULL timeout (a Python or pthread lock), epoll_wait with -1
 (an idle asyncio loop) or trio's 24-hour timeout, a read on a pipe whose every writer is in the run
 (or a write on a full pipe whose every reader is),
-wait4, pause. A timed sleep (nanosleep, a futex wait that ends before the deadline) is never a
-deadlock; a thread that runs, or sleeps uninterruptibly (disk I/O), disproves it.
+wait4/waitid for a child that is itself in the run and blocked, pause. A timed sleep (nanosleep, a futex wait that ends before the deadline) is never a
+deadlock; a thread that runs (state R, even when it gets no CPU on a loaded machine), or sleeps
+uninterruptibly (disk I/O), disproves it.
+
+The proof is over the whole process tree of the run: every process the caller names, and every
+descendant of theirs found in /proc (a process whose main thread has exited but whose other threads
+have not is still alive: its live threads are looked at one by one). A wait for a child is a
+wait forever only when the children it can return are alive, in the run, and themselves blocked
+(every thread of every process must be, for a proof); a child that is a zombie, or exiting with
+a thread still runnable, ends the wait. Whatever cannot be read is no proof: the window or the
+timeout decides then, and `decided_by` says which.
 
 A livelock (threads running, nothing moving) cannot be proven: it is decided after a short window
 in which the run burned CPU and showed no progress (no output, no read/write system call, no page
@@ -52,6 +61,7 @@ def supported() -> bool:
 class Sample:
     t: float
     cpu_ns: int = 0
+    wait_ns: int = 0  # the longest any task of the run has waited for a CPU, runnable (schedstat's run-queue delay)
     tasks: int = 0
     all_asleep: bool = False  # every task sleeps (S), whatever the call
     waits: dict[tuple[int, int], str] | None = None  # every task waits forever: (pid, tid) -> what in; else None
@@ -172,49 +182,127 @@ def classify(pid: int, line: str, deadline_mono: float, span_s: float, run_pids:
     return None
 
 
+def _state(stat: str | None) -> str | None:
+    try:
+        return stat.rsplit(")", 1)[1].split()[0] if stat else None
+    except IndexError:
+        return None
+
+
+def _live_tids(pid: int) -> list[int] | None:
+    """The threads of pid that have not exited (a zombie main thread with live threads beside it is
+    skipped, not the process); None when the process is gone or cannot be read."""
+    try:
+        tids = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+    except (OSError, ValueError):
+        return None
+    return [t for t in tids if _state(_read(f"/proc/{pid}/task/{t}/stat")) not in (None, "Z", "X")]
+
+
+def children(pid: int) -> set[int]:
+    """Every child of pid, forked by any of its threads, zombies included."""
+    out: set[int] = set()
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for t in tids:
+        text = _read(f"/proc/{pid}/task/{t}/children")
+        if text:
+            out.update(int(x) for x in text.split())
+    return out
+
+
+def _tree(pids: set[int]) -> set[int]:
+    """pids and all their descendants (the whole process tree of the run), as /proc shows them now."""
+    out, todo = set(), list(pids)
+    while todo:
+        p = todo.pop()
+        if p in out:
+            continue
+        out.add(p)
+        todo.extend(children(p))
+    return out
+
+
+def _pgrp(pid: int) -> int | None:
+    stat = _read(f"/proc/{pid}/stat")
+    try:
+        return int(stat.rsplit(")", 1)[1].split()[2]) if stat else None
+    except (IndexError, ValueError):
+        return None
+
+
+P_ALL, P_PID, P_PGID, P_PIDFD = 0, 1, 2, 3
+
+
+def wait_targets(pid: int, name: str, args: list[int]) -> set[int] | None:
+    """The children a wait4/waitid call of pid can return (by pid, process group, pidfd or any);
+    None when the selector cannot be read."""
+    kids = children(pid)
+    if name == "wait4":
+        sel = args[0] if args[0] < 1 << 31 else args[0] - (1 << 32)  # pid_t
+        if sel > 0:
+            return kids & {sel}
+        if sel == -1:
+            return kids
+        group = _pgrp(pid) if sel == 0 else -sel
+    else:
+        idtype, ident = args[0], args[1] & 0xFFFFFFFF
+        if idtype == P_ALL:
+            return kids
+        if idtype == P_PID:
+            return kids & {ident}
+        if idtype == P_PIDFD:
+            info = _read(f"/proc/{pid}/fdinfo/{ident}") or ""
+            target = next((ln.split()[1] for ln in info.splitlines() if ln.startswith("Pid:")), None)
+            return kids & {int(target)} if target and target.lstrip("-").isdigit() else None
+        if idtype != P_PGID:
+            return None
+        group = _pgrp(pid) if ident == 0 else ident
+    if group is None:
+        return None
+    return {k for k in kids if _pgrp(k) == group}
+
+
 def sample(pids: set[int], deadline_mono: float, span_s: float, out_sizes: tuple) -> Sample:
-    """One look at every task of the run."""
-    s = Sample(time.monotonic(), pids=frozenset(pids))
+    """One look at every task of the run: the processes given and every descendant of theirs."""
+    tree = _tree(set(pids))
+    live = {p: t for p in tree if (t := _live_tids(p))}  # processes with a thread that has not exited
+    s = Sample(time.monotonic(), pids=frozenset(live))
     waits: dict[tuple[int, int], str] | None = {}
     asleep = True
     progress: list = [out_sizes]
     tids_all = []
-    for pid in sorted(pids):
+    for pid in sorted(live):
         stat = _read(f"/proc/{pid}/stat")
-        if stat is None:
-            continue
-        f = stat.rsplit(")", 1)[1].split()
-        if f[0] in ("Z", "X"):
-            continue
+        f = stat.rsplit(")", 1)[1].split() if stat else []
         io = _read(f"/proc/{pid}/io") or ""
         rw = sum(int(ln.split()[1]) for ln in io.splitlines() if ln.startswith(("syscr", "syscw")))
         status = _read(f"/proc/{pid}/status") or ""
         vcsw = next((int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("voluntary_ctxt")), 0)
-        progress.append((pid, int(f[7]) + int(f[9]), rw, vcsw))
-        try:
-            tids = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
-        except OSError:
-            continue
-        for tid in tids:
+        progress.append((pid, int(f[7]) + int(f[9]) if len(f) > 9 else -1, rw, vcsw))
+        for tid in live[pid]:
             base = f"/proc/{pid}/task/{tid}"
-            tstat = _read(base + "/stat")
-            if tstat is None:
-                continue
-            state = tstat.rsplit(")", 1)[1].split()[0]
-            if state in ("Z", "X"):
-                continue
+            state = _state(_read(base + "/stat"))
+            if state is None or state in ("Z", "X"):
+                continue  # exited between two reads
             tids_all.append(tid)
             sched = _read(base + "/schedstat")
             if sched:
-                s.cpu_ns += int(sched.split()[0])
+                on_cpu, waited = (int(x) for x in sched.split()[:2])
+                s.cpu_ns += on_cpu
+                s.wait_ns = max(s.wait_ns, waited)
             s.tasks += 1
-            if state != "S":
+            if state != "S":  # running or runnable (R, even when starved of CPU), D, stopped...: no proof
                 asleep = False
                 waits = None
                 continue
             if waits is not None:
                 line = _read(base + "/syscall") or ""
                 what = classify(pid, line, deadline_mono, span_s, s.pids)
+                if what is not None and what.startswith(("wait4", "waitid")):
+                    what = _blocked_wait(pid, line, what, live)
                 if what is None:
                     waits = None
                 else:
@@ -224,6 +312,16 @@ def sample(pids: set[int], deadline_mono: float, span_s: float, out_sizes: tuple
     s.all_asleep = asleep and s.tasks > 0
     s.waits = waits if (waits and s.tasks > 0) else None
     return s
+
+
+def _blocked_wait(pid: int, line: str, what: str, live: dict[int, list[int]]) -> str | None:
+    """A wait for a child waits forever only if every child it can return is alive and in the run (the
+    proof then needs each of them blocked too); a zombie child, or none it can find, ends the wait."""
+    parts = line.split()
+    targets = wait_targets(pid, BY_NR[int(parts[0])], [int(x, 16) for x in parts[1:7]])
+    if not targets or any(t not in live for t in targets):
+        return None
+    return what
 
 
 def proven(prev: Sample | None, cur: Sample) -> bool:

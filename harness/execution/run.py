@@ -1,7 +1,8 @@
 """Run one child process safely, and observe what it did.
 
 Every child runs in its own process group and session, with a timeout, RLIMIT_AS/CPU/CORE/FSIZE caps,
-stdin closed, stdout and stderr read through two pipes by one thread that drains them as they fill
+every signal at its default disposition and none blocked (whatever the harness inherited), stdin
+closed, stdout and stderr read through two pipes by one thread that drains them as they fill
 (so the child never waits on them, and any bytes written survive the child's death) and records the
 order in which the two streams were written (_Capture), and a fresh temporary working directory
 that is removed afterwards. The whole group is killed at the end of every run, so
@@ -99,6 +100,25 @@ def workdir() -> Iterator[Path]:
             _workdirs.discard(path)
 
 
+# Every signal but the two that cannot be caught: the child gets each at its default disposition.
+_RESET_SIGNALS = tuple(s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP))
+
+
+def _clean_signals() -> None:
+    """In the child, between fork and exec: an empty signal mask and every signal at its default action.
+
+    exec resets caught signals only; an ignored signal (SIG_IGN) and the blocked mask are inherited.
+    A harness started from a background shell or nohup (CI runners) ignores SIGINT and SIGQUIT; the
+    harness thread that forks may have signals blocked; the harness ignores SIGINT/SIGTERM/SIGHUP
+    while it cleans up after Ctrl-C. None of that may reach the case, nor a tool that runs it (gdb,
+    valgrind and strace pass their own disposition on to the program under them).
+    """
+    signal.pthread_sigmask(signal.SIG_SETMASK, ())
+    for s in _RESET_SIGNALS:
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(s, signal.SIG_DFL)
+
+
 def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[[], None]:
     mem = None if limits.memory_mb is None else limits.memory_mb << 20
     cpu = int(limits.cpu_s)
@@ -113,6 +133,7 @@ def _preexec(limits: Limits, group: contain.RunGroup | None = None) -> Callable[
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_CAP, FILE_CAP))
         if group is not None:
             group.preexec()
+        _clean_signals()  # last: nothing the harness ignores or blocks reaches the program
 
     return apply
 
@@ -331,6 +352,10 @@ def kill_everything() -> None:
 
 POLL_GRACE_S = 0.05  # the first look at a child, then one every POLL_S
 POLL_S = 0.02
+# The timeout is the child's time, not the machine's: time the child spent runnable, waiting for a CPU
+# (on a loaded machine, seconds for an interpreter's start-up), moves the deadline, up to this many
+# times the case's timeout_s. A child that sleeps or hangs waits for no CPU: its deadline does not move.
+STARVED_EXTENSION_MAX = 10.0
 
 
 def run_child(
@@ -383,7 +408,8 @@ def run_child(
     decided_by = hang = evidence = None
     latency = None
     try:
-        deadline = start + limits.timeout_s
+        deadline = base_deadline = start + limits.timeout_s
+        starved_s = 0.0
         if send_signal:
             _deliver_when_ready(proc, send_signal, cap, deadline)
         watch = hang_mod.Watch() if hang_mod.supported() else None
@@ -410,7 +436,11 @@ def run_child(
                 _kill_group(proc)  # at once: a bomb's processes share the child's process group
                 break
             pids = group.pids()
-            verdict = watch.feed(hang_mod.sample(pids, deadline, limits.timeout_s, cap.sizes()))
+            look = hang_mod.sample(pids, deadline, limits.timeout_s, cap.sizes())
+            verdict = watch.feed(look)
+            if look.wait_ns / 1e9 > starved_s:
+                starved_s = look.wait_ns / 1e9
+                deadline = base_deadline + min(starved_s, STARVED_EXTENSION_MAX * limits.timeout_s)
             if not idle_told and watch.idle:
                 idle_told = True
                 on_idle()
@@ -528,10 +558,12 @@ def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
         os.kill(proc.pid, signal.SIGUSR1)
     # faulthandler's thread dump comes at once; the task dump only when the main thread runs Python
     # again. Stop waiting at the end marker, or once the thread dump is in and the child is back
-    # asleep (no CPU spent over 30 ms: a main thread stuck in C will never print the tasks).
-    end = time.monotonic() + 2.0
+    # asleep (no CPU spent over 30 ms: a main thread stuck in C will never print the tasks), or has
+    # spun 0.3 s of CPU printing nothing. A child that is runnable but gets no CPU (a loaded machine)
+    # is still on its way: wait for it, up to 5 s.
+    end = time.monotonic() + 5.0
     last_cpu, quiet = None, 0
-    last_size, same_since = -1, time.monotonic()
+    last_size, cpu_at_growth = -1, _cpu_seconds(proc.pid) or 0.0
     while time.monotonic() < end:
         text = cap.text("stderr")
         if STACKS_END in text:
@@ -539,10 +571,11 @@ def python_stacks(proc: subprocess.Popen, cwd: Path) -> tuple[str, str]:
         cpu = _task_cpu_ns(proc.pid)
         quiet = quiet + 1 if cpu is not None and cpu == last_cpu else 0
         last_cpu = cpu
+        used = _cpu_seconds(proc.pid) or 0.0
         if len(text) != last_size:
-            last_size, same_since = len(text), time.monotonic()
+            last_size, cpu_at_growth = len(text), used
         dumped = "most recent call first" in text
-        if dumped and (quiet >= 3 or time.monotonic() - same_since > 0.3):  # asleep again, or spinning silently
+        if dumped and (quiet >= 3 or used - cpu_at_growth > 0.3):  # asleep again, or spinning silently
             break
         time.sleep(0.01)
     return "", "faulthandler+tasks"  # the dump lands in the child's own stderr

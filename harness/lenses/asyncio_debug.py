@@ -7,6 +7,14 @@ holds the loop longer than 0.1 s ("Executing <Task ...> took 1.002 seconds"), re
 coroutine and task was created (so "never awaited", "Task was destroyed but it is pending!" and
 "Task exception was never retrieved" say where), and raises when a thread that does not run the loop
 calls a non-thread-safe loop method. harness/diagnose/asyncio_debug.py reads those warnings.
+
+The slow-callback warning is about time only, and a loaded machine makes ordinary steps pass 0.1 s
+(0.102 s and 0.111 s were seen beside two CPU burners): a case whose lesson is not a slow callback
+sets `CRASHCOURSE_ASYNCIO_SLOW_CALLBACK_S` in its `[run] env` (1.0 in coroutine-never-awaited,
+loop-call-from-thread, task-exception-never-retrieved, task-gc-pending), and the child
+(harness/execution/children/slow_callback.py) gives every event loop that threshold. The case about a
+slow callback (blocking-call-in-coroutine: a 0.5 s stall) sets 0.3 s, the line its own max_stall_ms
+metric draws between a tick and a stall.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
-"""Child: run a Python case file as __main__. argv: <case file> <profile>
-
-sys.path[0] becomes the case folder (helper modules may live beside the repro); the working
-directory is a fresh temporary directory, so nothing in it can shadow a module.
+"""Child: run a Python case file as __main__ (argv: <case file> <profile>) from the case's folder as sys.path[0],
+in a fresh working directory. Keep run_path on line 18, as it is: stack dumps (snapshots) show that line.
 """
 
 import os
@@ -10,8 +8,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's dir out
 import hangdump  # noqa: E402
+import slow_callback  # noqa: E402
 
 hangdump.install()
+slow_callback.install()  # CRASHCOURSE_ASYNCIO_SLOW_CALLBACK_S: every asyncio loop's slow-callback threshold
 case_file, profile = sys.argv[1], sys.argv[2]
 sys.argv = [case_file, profile]
 sys.path[0] = os.path.dirname(os.path.abspath(case_file))
