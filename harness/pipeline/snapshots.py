@@ -177,8 +177,16 @@ def _stack_overflow(text: str) -> str:
             j += 1
         names = [m.group(3) for m in frames]
         rec = recursion(names)
-        if rec is None or rec[0] == 0:
+        if rec is None:
             i += 1
+            continue
+        if rec[0] == 0:  # the recursion itself ran out: where in its body (which line) moves with the stack's start
+            f0 = frames[0]
+            out.append(f"{f0.group(1)}#0 {f0.group(2) or ''}{f0.group(3)}{re.sub(r':[0-9]+(?=(:[0-9]+)?$)', ':N', f0.group(4))}"
+                       "  (the line where the stack ran out moves with where it started)")  # fmt: skip
+            out += lines[i + 2 : j]
+            changed = True
+            i = j
             continue
         k, p = rec
         start = _cycle_start(names, k, p)
