@@ -216,6 +216,7 @@ class Case:
     flaw: Flaw | None = None
     picture: dict[str, str] = field(default_factory=dict)  # [picture]: caption, handler (hints, never coordinates)
     exercise: Exercise | None = None  # [exercise]: what a participant is told, level by level
+    artifact_name: str = ""  # what its builds are called, when not '<id>-<variant>' (a participant's copy)
 
     @property
     def manifest_path(self) -> Path:

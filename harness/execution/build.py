@@ -210,7 +210,15 @@ def _compile(argv: list[str], what: str, cwd: Path) -> str:
     return proc.stderr
 
 
+def artifact_stem(case: Case, variant: str) -> str:
+    """What a build of this variant is called (its executable, its module, its build log): the case and the
+    variant, or the case's own artifact_name (a participant's copy: a name that gives nothing away)."""
+    return case.artifact_name or f"{case.id}-{variant}"
+
+
 def module_name(case: Case, variant: str, profile: str) -> str:
+    if case.artifact_name:
+        return "_cc_" + "_".join(x.replace("-", "_") for x in (case.artifact_name, profile))
     return "_cc_" + "_".join(x.replace("-", "_") for x in (case.id, variant, profile))
 
 
@@ -241,7 +249,7 @@ def build_module(case: Case, variant: str, profile: str) -> Artifact:
             str(glue), str(src), *map(str, _extra_sources(case)),
             "-o", str(out), *_link_flags(case, profile),
         ]  # fmt: skip
-        log = _compile(argv, f"{case.id} {variant} ({profile} module)", tmp)
+        log = _compile(argv, f"{artifact_stem(case, variant)} ({profile} module)", tmp)
         (tmp / "build.log").write_text(" ".join(argv) + "\n" + log)
 
     return Artifact("module", _cached(key, make), name)
@@ -251,7 +259,7 @@ def build_exe(case: Case, variant: str, profile: str) -> Artifact:
     """A standalone executable: the repro linked with native/main.c."""
     flags = _flags(case, profile)
     key = _key("exe", case, variant, profile, flags)
-    name = f"{case.id}-{variant}"
+    name = artifact_stem(case, variant)
 
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
@@ -259,7 +267,7 @@ def build_exe(case: Case, variant: str, profile: str) -> Artifact:
             compiler_for(case, profile), *flags, _prefix_map(tmp), str(src), str(paths.native_dir() / "main.c"),
             *map(str, _extra_sources(case)), "-o", str(tmp / name), *_link_flags(case, profile),
         ]  # fmt: skip
-        log = _compile(argv, f"{case.id} {variant} ({profile} executable)", tmp)
+        log = _compile(argv, f"{artifact_stem(case, variant)} ({profile} executable)", tmp)
         (tmp / "build.log").write_text(" ".join(argv) + "\n" + log)
 
     return Artifact("exe", _cached(key, make) / name)
@@ -273,7 +281,7 @@ def build_analysis(case: Case, variant: str) -> Artifact:
     def make(tmp: Path) -> None:
         src = case.source(variant).resolve()
         argv = [compiler_for(case, "analyzer"), *flags, "-fdiagnostics-plain-output", "-c", str(src), "-o", os.devnull]
-        log = _compile(argv, f"{case.id} {variant} (static analysis)", tmp)
+        log = _compile(argv, f"{artifact_stem(case, variant)} (static analysis)", tmp)
         (tmp / "analysis.log").write_text(log)
 
     return Artifact("analysis", _cached(key, make) / "analysis.log")

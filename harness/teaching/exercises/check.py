@@ -81,6 +81,7 @@ def participant_case(ws: Workspace, shipped: Case, natural: bool = False) -> Cas
         ["plain"] if natural else list(shipped.lenses), {}, {"bug": ws.main, "fixed": ws.main}, build_cfg, run,
         dict(shipped.profiles), {}, dict(shipped.gdb),
     )  # fmt: skip
+    case.artifact_name = "main"  # the executable and module: never '<case id>-bug' in what the participant reads
     return case
 
 
