@@ -166,6 +166,9 @@ def _exercise_parser(sub) -> None:
     ls.add_argument("--tracks", metavar="FILE", help="a trainer's tracks file (default: cases/tracks.toml)")
     ls.add_argument("--dir", dest="folder", help="the exercises folder (default: ./crashcourse-exercises)")
     ls.add_argument("--json", action="store_true")
+    _plain(ex)
+    for action in acts.choices.values():
+        _plain(action)
 
 
 def cmd_exercise(args) -> int:

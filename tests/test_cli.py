@@ -301,3 +301,11 @@ def test_commands_that_run_children_say_in_one_line_that_they_need_linux():
         _check_platform(cmd, "linux")
     for cmd in ("list", "show", "diagnose", "truth", "score"):
         _check_platform(cmd, "darwin")  # files only: anywhere
+
+
+def test_plain_goes_before_or_after_any_command_exercise_included():
+    from harness.cli import build_parser
+
+    for argv in (["--plain", "exercise", "check", "x"], ["exercise", "--plain", "check", "x"],
+                 ["exercise", "check", "x", "--plain"], ["show", "double-free", "--plain"], ["run", "--plain"]):  # fmt: skip
+        assert build_parser().parse_args(argv).plain is True, argv
