@@ -68,7 +68,7 @@ def test_package_in_a_venv_cache_set_and_crashcourse_the_entrypoint():
     ins = instructions(text)
     runs = " ".join(args for word, args in ins if word == "RUN")
     assert "python3 -m venv" in runs and "pip install /opt/crashcourse/src" in runs
-    assert "crashcourse prepare --help" in runs and "crashcourse prepare;" in runs  # prepare, once it exists
+    assert "crashcourse prepare;" in runs  # every profile prebuilt, every fetch done
     env = " ".join(args for word, args in ins if word == "ENV")
     assert re.search(r"CRASHCOURSE_CACHE=/\S+", env), "CRASHCOURSE_CACHE must name a folder in the image"
     assert [args for word, args in ins if word == "ENTRYPOINT"] == ['["crashcourse"]']
