@@ -107,6 +107,8 @@ class CaseFile(pytest.File):
             for r in range(self.config.getoption("--cc-repeat")):
                 name = f"{spec.variant}-{spec.lens}-{spec.profile}" + (f"-r{r}" if r else "")
                 yield CaseRun.from_parent(self, name=name, spec=spec, repeat=r)
+        if not lenses and case.exercise is not None:  # the case as a workshop exercise, under all its lenses
+            yield ExerciseItem.from_parent(self, name="exercise-check", case=case)
 
 
 class CaseRunFailed(Exception):
@@ -158,6 +160,37 @@ class CaseRun(pytest.Item):
 
     def reportinfo(self):
         return self.path, None, f"{self.spec.case.id}[{self.name}]"
+
+
+class ExerciseItem(pytest.Item):
+    """`crashcourse exercise check` on the case's own twins: the fixed twin passes, the bug fails for its bug."""
+
+    def __init__(self, *, case, **kw):
+        super().__init__(**kw)
+        self.case = case
+        self.extra_keyword_matches.update([*case.tags, "exercise"])
+
+    def runtest(self):
+        import shutil
+        import tempfile
+
+        from harness.teaching.exercises.selftest import verify
+
+        tmp = Path(tempfile.mkdtemp(prefix="crashcourse-exercise-"))
+        try:
+            problems = verify(self.case, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if problems:
+            raise CaseRunFailed(None, problems)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, CaseRunFailed):
+            return f"{self.case.id} as an exercise:\n  " + "\n  ".join(excinfo.value.args[1])
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.case.id}[exercise-check]"
 
 
 class AnalyzerVerdict(Exception):

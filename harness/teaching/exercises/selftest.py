@@ -1,21 +1,18 @@
-"""`crashcourse exercise check` over the whole corpus: every fixed twin passes, every bug fails, for its bug.
+"""The exercise of a case, checked against its own twins: the fixed twin, stripped and put in a workspace
+as the participant's code, passes `exercise check` under every lens (natural repeats included); the bug
+variant fails it, for its bug (the first failing run shows what the shipped bug shows under that lens).
 
-Each case is one test (they run in parallel under xdist: `pytest -n auto`). The fixed twin's stripped
-files are put in a workspace as the participant's code and checked under every lens, natural repeats
-included; the bug variant is checked fail-fast (the quickest runs first, stopping at the first that
-fails), and the run that fails must show what the shipped bug shows under that lens.
+The corpus's pytest items run this for every case (`cases/<id>/case.toml::exercise-check`).
 """
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from harness.corpus.discover import load_all
+from harness.corpus.manifest import Case
 from harness.corpus.strip import write_stripped
 from harness.teaching.exercises.check import CORE, check, runtime_fix
 from harness.teaching.exercises.workspace import Workspace, start
-
-CORPUS = load_all()
 
 
 def fixed_workspace(case, dest) -> Workspace:
@@ -53,18 +50,21 @@ def shows_the_bug(rec, case) -> bool:
     return all(obs.get(k) == exp.checks[k] for k in CORE if k in exp.checks)
 
 
-@pytest.mark.exercise_corpus
-@pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
-def test_fixed_twin_passes_and_bug_fails(case, tmp_path):
-    fixed = check(fixed_workspace(case, tmp_path / "fixed"), case, jobs=1)
-    assert fixed.checked > 0, f"nothing was checked: {fixed.skipped}"
-    assert fixed.passed, "the shipped fixed twin fails check:\n" + "\n".join(f.text for f in fixed.findings)
-
-    ws, _ = start(case, tmp_path / "bug")
+def verify(case: Case, tmp: Path) -> list[str]:
+    """What is wrong with the case as an exercise (empty: its twin passes check, its bug fails it for its bug)."""
+    fixed = check(fixed_workspace(case, tmp / "fixed"), case, jobs=1)
+    if fixed.checked == 0:
+        return [f"nothing was checked: {fixed.skipped}"]
+    if not fixed.passed:
+        return ["the shipped fixed twin fails check:", *(f.text for f in fixed.findings)]
+    ws, _ = start(case, tmp / "bug")
     bug = check(ws, case, jobs=1, fail_fast=True)
-    assert not bug.passed, "the bug variant passes check"
+    if bug.passed:
+        return ["the bug variant passes check"]
     failing = [r for r in bug.records if not r.ok]
-    assert failing and bug.findings
-    assert shows_the_bug(failing[0], case), (
-        f"check failed the bug for another reason than its bug: {failing[0].observed} / " + "; ".join(f.text for f in bug.findings)
-    )
+    if not failing or not bug.findings:
+        return ["the bug variant failed check without a failing run or a finding"]
+    if not shows_the_bug(failing[0], case):
+        return [f"check failed the bug for another reason than its bug: {failing[0].observed}",
+                *(f.text for f in bug.findings)]  # fmt: skip
+    return []
