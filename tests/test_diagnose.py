@@ -437,3 +437,34 @@ def test_huge_adversarial_input_stays_linear():
     short, long = cost(1000), cost(4000)
     assert long < 30, f"{long:.1f} s for 130 lines of 4000 characters"
     assert long / max(short, 1e-3) < 12, f"1000 chars: {short:.2f} s, 4000 chars: {long:.2f} s"
+
+
+def _texts_seen():
+    """Every report the corpus has produced (each blessed snapshot's stderr and stdout) and every real
+    report fixture."""
+    from conftest import ROOT
+
+    from harness.pipeline.snapshots import parse_snapshot
+
+    for p in sorted((ROOT / "cases").glob("*/snapshots/*/*.txt")):
+        snap = parse_snapshot(p.read_text(encoding="utf-8"))
+        yield p.name, snap.stderr
+        yield p.name, snap.stdout
+    for p in sorted((ROOT / "tests" / "fixtures" / "reports").rglob("*.txt")):
+        yield p.name, p.read_text(encoding="utf-8")
+
+
+def test_the_parser_trigger_words_never_change_a_reading():
+    """Only the parsers whose words are in the text are imported and asked (PARSER_TRIGGERS): over every
+    snapshot and fixture the reading is the one all ten parsers give."""
+    from harness.diagnose import first_report
+
+    checked = 0
+    for name, text in _texts_seen():
+        if not text.strip():
+            continue
+        a, b = first_report(text), first_report(text, every_parser=True)
+        assert (a and (a.kind, a.tool, a.access, a.size, a.frames, a.message)) == (
+            b and (b.kind, b.tool, b.access, b.size, b.frames, b.message)), name
+        checked += 1
+    assert checked > 500

@@ -2,7 +2,7 @@
 
 Each tool's report has its own parser module; they are pure functions over text, never raise on
 any input (hypothesis checks that), and return None when their report is absent. The first report
-found, in the order of PARSERS, names the kind: a sanitizer knows more than valgrind, valgrind more
+found, in the order of PARSER_TRIGGERS, names the kind: a sanitizer knows more than valgrind, valgrind more
 than glibc, glibc more than the bare signal. `diagnose_text` serves `crashcourse diagnose`: it first
 cleans a pasted report (Markdown escapes, quote marks, bullets, fences, timestamps, a log viewer's line
 numbers, '[pid N]' and test-runner prefixes, shared indentation), then also reads gdb sessions and
@@ -65,9 +65,10 @@ The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own
 
 from __future__ import annotations
 
+import importlib
 import re
 
-from harness.diagnose import asan, asyncio_debug, gdb, glibc, lsan, msan, python, tsan, ubsan, valgrind
+from harness.diagnose import gdb, python
 from harness.diagnose.common import SIGNAL_WORDS, Report, bounded, clean
 from harness.diagnose.observation import Observation
 from harness.execution.run import ChildResult
@@ -83,15 +84,42 @@ def metrics(text: str) -> dict[str, float]:
     return out
 
 
-PARSERS = (asan.parse, msan.parse, tsan.parse, ubsan.parse, lsan.parse, valgrind.parse, glibc.parse, asyncio_debug.parse,
-           python.parse)  # fmt: skip
+# The parsers in the order they are asked, each with the words without which it cannot match anything:
+# a parser's module (and its regular expressions) is imported only for output that has one of them, so a
+# run pays for the tools that reported, not for all ten. tests/test_diagnose.py holds every report
+# fixture and blessed snapshot to the same reading with and without this filter.
+PARSER_TRIGGERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("asan", ("AddressSanitizer", "READ of size", "WRITE of size")),
+    ("msan", ("MemorySanitizer",)),
+    ("tsan", ("ThreadSanitizer", "DATA RACE", "goroutine")),
+    ("ubsan", ("runtime error", "UndefinedBehaviorSanitizer")),
+    ("lsan", ("LeakSanitizer", "leak of", "Sanitizer:")),
+    ("valgrind", ("==", "Invalid ", "uninitialised", "lost", "at 0x", "by 0x", "Conditional jump", "Mismatched", "Syscall param",
+                  "overlap", "Thread #", "Jump to", "fishy", "Lock ", "Process terminating")),
+    ("glibc", ("free", "malloc", "corrupted", "smashing", "overflow detected", "pure virtual", "terminate called",
+               "Assertion", "Error in", "glibc detected", "realloc", "munmap", "double", "chunk", "top size")),
+    ("asyncio_debug", ("Executing <", "was never awaited", "Task was destroyed", "never retrieved", "Non-thread-safe")),
+    ("python", None),  # python.parse is cheap and already imported (hang frames, paste)
+)  # fmt: skip
 
 
-def first_report(text: str) -> Report | None:
-    """The first report that names a kind; failing that, the first report (frames and words, no kind)."""
+def _parsers(text: str):
+    for name, words in PARSER_TRIGGERS:
+        if words is None or any(w in text for w in words):
+            yield importlib.import_module(f"harness.diagnose.{name}").parse
+
+
+def all_parsers():
+    """Every parser, in order, unfiltered (for tests)."""
+    return [importlib.import_module(f"harness.diagnose.{name}").parse for name, _ in PARSER_TRIGGERS]
+
+
+def first_report(text: str, every_parser: bool = False) -> Report | None:
+    """The first report that names a kind; failing that, the first report (frames and words, no kind).
+    every_parser: ask all of them, not only those whose trigger words are in the text (for tests)."""
     text = bounded(text)
     fallback = None
-    for parser in PARSERS:
+    for parser in all_parsers() if every_parser else _parsers(text):
         report = parser(text)
         if report is None:
             continue

@@ -28,8 +28,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import cffi
-from cffi import recompiler
+import _cffi_backend  # its version is cffi's (cffi refuses another); importing cffi itself waits for a build
 
 from harness.corpus import machine, paths
 from harness.corpus.manifest import Case
@@ -148,7 +147,7 @@ def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) ->
         "kind": kind,
         "compiler": _compiler_identity(compiler_for(case, profile)),
         "python": sys.version,
-        "cffi": cffi.__version__,
+        "cffi": _cffi_backend.__version__,
         "flags": flags,
         "profile": profile,
         "source": str(src.resolve()),  # the path ends up in debug info and sanitizer frames
@@ -229,6 +228,9 @@ def build_module(case: Case, variant: str, profile: str) -> Artifact:
     key = _key("module", case, variant, profile, flags)
 
     def make(tmp: Path) -> None:
+        import cffi
+        from cffi import recompiler
+
         ffi = cffi.FFI()
         ffi.cdef("int cc_main(void); void cc_unbuffer(void);")
         src = case.source(variant).resolve()
