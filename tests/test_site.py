@@ -445,3 +445,12 @@ def test_corpus_page_draws_its_picture(browser, corpus_site, kind, case_id, word
         assert w in svg_text, f"{w!r} is not drawn in the {kind} picture of {case_id}: {svg_text[:600]}"
     assert re.search(r"<desc[^>]*>[^<]{20,}</desc>", m.group(0)), "the picture has no text alternative"
     browser.screenshot(page, f"picture-{kind}-{case_id}.png", height=1800)
+
+
+@browser_group
+def test_the_browser_group_really_groups(request):
+    """Under `-n N --dist loadgroup` (nox -s tests) the page checks share one worker and one browser: the
+    group shows in the node id. (pytest 9.2 with pytest-xdist 3.8 lost it silently: pyproject pins pytest.)"""
+    if not request.config.getoption("loadgroup", False):
+        pytest.skip("not run with --dist loadgroup")
+    assert request.node.nodeid.endswith("@browser"), request.node.nodeid
