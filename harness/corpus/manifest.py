@@ -484,13 +484,19 @@ def bug_marker_lines(path: Path) -> set[int]:
     return {i for i, line in enumerate(text.splitlines(), 1) if BUG_MARKER_RE.search(line)}
 
 
+def _table(raw: Any, name: str, known: set[str], path: Path) -> None:
+    """A top-level table ([flaw], [exercise]): a table, with only the fields it knows."""
+    if not isinstance(raw, dict):
+        raise ManifestError(path, name, f"must be a table ([{name}])")
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        article = "an" if name[0] in "aeiou" else "a"
+        raise ManifestError(path, f"{name}.{unknown[0]}", f"is not {article} {name} field (known: {', '.join(sorted(known))})")
+
+
 def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
     p = "flaw."
-    if not isinstance(raw, dict):
-        raise ManifestError(path, "flaw", "must be a table ([flaw])")
-    unknown = sorted(set(raw) - FLAW_KEYS)
-    if unknown:
-        raise ManifestError(path, p + unknown[0], f"is not a flaw field (known: {', '.join(sorted(FLAW_KEYS))})")
+    _table(raw, "flaw", FLAW_KEYS, path)
     cwe = _req(raw, "cwe", list, path, p)
     if not cwe:
         raise ManifestError(path, p + "cwe", "must list at least one CWE id, e.g. [415]")
@@ -557,11 +563,7 @@ def _parse_flaw(raw: Any, case: Case, path: Path) -> Flaw:
 
 def _parse_exercise(raw: Any, path: Path) -> Exercise:
     p = "exercise."
-    if not isinstance(raw, dict):
-        raise ManifestError(path, "exercise", "must be a table ([exercise])")
-    unknown = sorted(set(raw) - EXERCISE_KEYS)
-    if unknown:
-        raise ManifestError(path, p + unknown[0], f"is not an exercise field (known: {', '.join(sorted(EXERCISE_KEYS))})")
+    _table(raw, "exercise", EXERCISE_KEYS, path)
     title = _req(raw, "title", str, path, p)
     symptom = _req(raw, "symptom", str, path, p)
     hints = _req(raw, "hints", dict, path, p)
