@@ -27,10 +27,36 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"crashcourse: {message} (see 'crashcourse --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Unbuilt:
+    """The parser of a command that is not being run: named in the help, its arguments never built (a
+    one-run command does not pay for the options of the other eleven)."""
+
+    def add_argument(self, *args, **kw) -> None:
+        pass
+
+    def add_subparsers(self, *args, **kw):
+        return self
+
+    def add_parser(self, *args, **kw):
+        return self
+
+    @property
+    def choices(self) -> dict:
+        return {}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole CLI; with `only`, the arguments of that command alone (the one main() is about to run)."""
     p = _Parser(prog="crashcourse", description="Reproducible crash and concurrency bugs, each with its fixed twin.")
     _plain(p, default=False)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    real_add = sub.add_parser
+
+    def add_parser(name: str, **kw):
+        parser = real_add(name, **kw)
+        return parser if only in (None, name) else _Unbuilt()
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     ls = sub.add_parser("list", help="the cases")
     ls.add_argument("--json", action="store_true", help="one JSON object per case")
@@ -726,11 +752,21 @@ def _check_platform(command: str, platform: str | None = None) -> None:
         )
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The command an argument list runs (the first word that is not an option), or None: build it all."""
+    for a in argv:
+        if a in ("-h", "--help"):
+            return None
+        if not a.startswith("-"):
+            return a
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, _on_signal)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(_command_of(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         _check_platform(args.command)
         from harness.corpus import machine
 

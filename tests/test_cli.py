@@ -309,3 +309,14 @@ def test_plain_goes_before_or_after_any_command_exercise_included():
     for argv in (["--plain", "exercise", "check", "x"], ["exercise", "--plain", "check", "x"],
                  ["exercise", "check", "x", "--plain"], ["show", "double-free", "--plain"], ["run", "--plain"]):  # fmt: skip
         assert build_parser().parse_args(argv).plain is True, argv
+
+
+def test_building_only_the_command_that_runs_parses_the_same():
+    """main() builds the arguments of the command it runs, not all twelve: same namespace as the full parser."""
+    from harness.cli import _command_of, build_parser
+
+    for argv in (["run", "double-free", "--lens", "asan", "--json"], ["--plain", "list", "--tag", "memory"],
+                 ["exercise", "check", "x", "--plain"], ["score", "--analyzer", "plain", "double-free"],
+                 ["show", "double-free", "--section", "story"], ["diagnose", "-"]):  # fmt: skip
+        assert vars(build_parser(_command_of(argv)).parse_args(argv)) == vars(build_parser().parse_args(argv)), argv
+    assert _command_of(["--help"]) is None and _command_of(["--plain", "run"]) == "run"
