@@ -443,7 +443,6 @@ def _texts_seen():
     """Every report the corpus has produced (each blessed snapshot's stderr and stdout) and every real
     report fixture."""
     from conftest import ROOT
-
     from harness.pipeline.snapshots import parse_snapshot
 
     for p in sorted((ROOT / "cases").glob("*/snapshots/*/*.txt")):
