@@ -355,3 +355,22 @@ def test_the_timeout_counts_the_childs_time_not_the_time_it_waited_for_a_cpu():
     r = _run(code, timeout_s=1.2)
     assert not r.timed_out and r.returncode == 0 and r.stdout.endswith("done\n"), (r.decided_by, r.evidence, r.stderr)
     assert r.duration_s > 1.2  # it did need more than timeout_s of wall time
+
+
+
+def test_a_process_whose_environment_reads_empty_is_unknown_not_a_stranger(monkeypatch):
+    """/proc/PID/environ gives no bytes while a process is inside execve (its new memory is in place, its
+    environment not yet): such a read says nothing about the run's cookie, so a run's daemon caught there is
+    looked at again instead of being set aside as not the run's for good (seen once in CI: fx-escape's
+    proof listed two of its three escapees)."""
+    import io
+
+    from harness.execution import contain
+
+    seen = []
+    monkeypatch.setattr(contain, "open", lambda path, mode="r": seen.append(path) or io.BytesIO(b""), raising=False)
+    assert contain._environ_cookie(4242) is None and seen == ["/proc/4242/environ"]
+    monkeypatch.setattr(contain, "open", lambda path, mode="r": io.BytesIO(b"A=1\0" + contain.COOKIE.encode() + b"=x\0"), raising=False)
+    assert contain._environ_cookie(4242) == "x"
+    monkeypatch.setattr(contain, "open", lambda path, mode="r": io.BytesIO(b"A=1\0"), raising=False)
+    assert contain._environ_cookie(4242) == ""

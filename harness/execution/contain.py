@@ -131,11 +131,16 @@ def sweep_stale() -> list[str]:
 
 
 def _environ_cookie(pid: int) -> str | None:
-    """The run cookie in a process's environment; "" when it has none; None when it cannot be read."""
+    """The run cookie in a process's environment; "" when it has none; None when it cannot be read.
+
+    An empty read is None too: the kernel gives no bytes while a process is inside execve (its new memory
+    is in place, its environment not yet), and a run's daemon caught there must not be taken for a stranger."""
     try:
         with open(f"/proc/{pid}/environ", "rb") as f:
             env = f.read()
     except OSError:
+        return None
+    if not env:
         return None
     key = COOKIE.encode() + b"="
     for item in env.split(b"\0"):
