@@ -374,3 +374,20 @@ def test_a_process_whose_environment_reads_empty_is_unknown_not_a_stranger(monke
     assert contain._environ_cookie(4242) == "x"
     monkeypatch.setattr(contain, "open", lambda path, mode="r": io.BytesIO(b"A=1\0"), raising=False)
     assert contain._environ_cookie(4242) == ""
+
+
+def test_a_signal_after_output_waits_until_the_child_sleeps_where_it_announced():
+    """The marker is readable while the child is still busy after writing it (inside write(), or, here, a
+    spin): the signal goes once the child sleeps, so the handler sees the phase the case announced."""
+    code = ("import signal, sys, time\nphase = 'busy'\n"
+            "def h(*_):\n    print('signalled while ' + phase, flush=True)\n    sys.exit(0)\n"
+            "signal.signal(signal.SIGUSR2, h)\nprint('ready', flush=True)\nend = time.monotonic() + 0.3\n"
+            "while time.monotonic() < end: pass\nphase = 'asleep'\ntime.sleep(30)\n")  # fmt: skip
+    with workdir() as wd:
+        r = run_child(py(code), wd, {}, Limits(timeout_s=20), send_signal={"signal": "SIGUSR2", "after_output": "ready"})
+    assert r.returncode == 0 and "signalled while asleep" in r.stdout, r.stdout + r.stderr
+    # a child that never sleeps after its marker still gets the signal (SETTLE_MAX_S later), not the timeout
+    spin = code.replace("end = time.monotonic() + 0.3", "end = time.monotonic() + 60")
+    with workdir() as wd:
+        r = run_child(py(spin), wd, {}, Limits(timeout_s=20), send_signal={"signal": "SIGUSR2", "after_output": "ready"})
+    assert r.returncode == 0 and "signalled while busy" in r.stdout and not r.timed_out, r.stdout + r.stderr

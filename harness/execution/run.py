@@ -529,10 +529,32 @@ def _deliver_when_ready(proc, spec: dict, cap: _Capture, deadline: float) -> Non
             text = cap.text("stdout") + cap.text("stderr")
             ready = ready and re.search(marker, text) is not None
         if ready:
+            if marker:
+                _until_asleep(proc.pid, min(deadline, time.monotonic() + SETTLE_MAX_S))
             with contextlib.suppress(ProcessLookupError):
                 os.kill(proc.pid, sig)
             return
         time.sleep(0.01)
+
+
+SETTLE_MAX_S = 1.0  # a child that never waits after its marker gets the signal this long after it
+
+
+def _until_asleep(pid: int, until: float) -> None:
+    """Return once every thread of pid sleeps (state S), or at `until`. The marker is in the pipe as soon as
+    write() copied it, while the child is still inside that write(): signalled then, a loaded machine caught
+    sigquit-core in printf's write instead of the sleep(30) it announced (CI, the gdb lens's frames)."""
+    while time.monotonic() < until:
+        try:
+            states = []
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                    states.append(f.read().rsplit(b")", 1)[1].split()[0])
+        except (OSError, IndexError):
+            return  # gone, or exiting: nothing to wait for
+        if states and all(st == b"S" for st in states):
+            return
+        time.sleep(0.002)
 
 
 def _task_cpu_ns(pid: int) -> int | None:
