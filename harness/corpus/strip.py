@@ -72,6 +72,20 @@ def strip_file(path: Path) -> str:
 _RAW_START = re.compile(r'(?:u8|u|U|L)?R"([^()\\\s]{0,16})\(')
 
 
+def _quoted_end(s: str, i: int) -> int:
+    """The end (exclusive) of the quoted literal opening at s[i] (C, C++ and Lua alike): a backslash escapes
+    the next character, an escaped newline included; an unterminated literal ends at its line (the compiler
+    or LuaJIT will say so)."""
+    q, j, n = s[i], i + 1, len(s)
+    while j < n and s[j] != q:
+        if s[j] == "\\":
+            j += 1
+        elif s[j] == "\n":
+            break
+        j += 1
+    return j + 1
+
+
 def _strip_c(s: str, cpp: bool) -> str:
     out: list[str] = []
     i, n = 0, len(s)
@@ -111,15 +125,9 @@ def _strip_c(s: str, cpp: bool) -> str:
                 i = end + len(close)
                 continue
         if c in "\"'":
-            j = i + 1
-            while j < n and s[j] != c:
-                if s[j] == "\\":
-                    j += 1
-                elif s[j] == "\n":
-                    break  # an unterminated literal ends at the line (the compiler will say so)
-                j += 1
-            out.append(s[i : j + 1])
-            i = j + 1
+            j = _quoted_end(s, i)
+            out.append(s[i:j])
+            i = j
             continue
         if c.isalnum() or c == "_":  # an identifier or number (so "L'x'" or "u8" stay whole)
             j = i + 1
@@ -288,15 +296,9 @@ def _strip_lua(s: str) -> str:
                 i = end + len(close)
                 continue
         if c in "\"'":
-            j = i + 1
-            while j < n and s[j] != c:
-                if s[j] == "\\":
-                    j += 1  # an escaped character, including an escaped newline
-                elif s[j] == "\n":
-                    break
-                j += 1
-            out.append(s[i : j + 1])
-            i = j + 1
+            j = _quoted_end(s, i)
+            out.append(s[i:j])
+            i = j
             continue
         out.append(c)
         i += 1

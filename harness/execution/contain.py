@@ -29,6 +29,8 @@ import threading
 import time
 from pathlib import Path
 
+from harness.execution.hang import children
+
 PIDS_MAX = 256  # tasks (processes + threads) one run may have; more is a fork bomb
 COOKIE = "CRASHCOURSE_RUN"
 PREFIX = "crashcourse-"
@@ -243,7 +245,7 @@ class RunGroup:
         the run's cookie, walked through /proc/PID/task/TID/children (cost: the run's size, not the machine's)."""
         me = os.getpid()
         roots = {self.root_pid} if self.root_pid else set()
-        for p in _children(me):
+        for p in children(me):
             if p != self.root_pid and p not in self._not_ours:
                 cookie = _environ_cookie(p)
                 if p in self.seen or cookie == self.cookie:
@@ -258,7 +260,7 @@ class RunGroup:
             out.add(p)
             if limit is not None and len(out) > limit:
                 break
-            todo.extend(_children(p))
+            todo.extend(children(p))
         return {p for p in out if not _zombie(p)}
 
     def over_cap(self) -> bool:
@@ -370,19 +372,6 @@ class RunGroup:
             self._reap()
             time.sleep(0.005)
         self._reap()
-
-
-def _children(pid: int) -> list[int]:
-    out: list[int] = []
-    try:
-        tids = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return out
-    for t in tids:
-        with contextlib.suppress(OSError, ValueError):
-            with open(f"/proc/{pid}/task/{t}/children") as f:
-                out += [int(x) for x in f.read().split()]
-    return out
 
 
 def system_tasks() -> int:

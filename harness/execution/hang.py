@@ -189,6 +189,16 @@ def _state(stat: str | None) -> str | None:
         return None
 
 
+def thread_states(pid: int) -> list[str] | None:
+    """The state letter of each thread of pid (R, S, D, Z...); None when the process is gone or unreadable."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    states = [_state(_read(f"/proc/{pid}/task/{t}/stat")) for t in tids]
+    return [st for st in states if st is not None] or None
+
+
 def _live_tids(pid: int) -> list[int] | None:
     """The threads of pid that have not exited (a zombie main thread with live threads beside it is
     skipped, not the process); None when the process is gone or cannot be read."""

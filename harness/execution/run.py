@@ -545,15 +545,9 @@ def _until_asleep(pid: int, until: float) -> None:
     write() copied it, while the child is still inside that write(): signalled then, a loaded machine caught
     sigquit-core in printf's write instead of the sleep(30) it announced (CI, the gdb lens's frames)."""
     while time.monotonic() < until:
-        try:
-            states = []
-            for tid in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
-                    states.append(f.read().rsplit(b")", 1)[1].split()[0])
-        except (OSError, IndexError):
-            return  # gone, or exiting: nothing to wait for
-        if states and all(st == b"S" for st in states):
-            return
+        states = hang_mod.thread_states(pid)
+        if states is None or all(st == "S" for st in states):
+            return  # asleep, or gone: nothing more to wait for
         time.sleep(0.002)
 
 
