@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
 import platform
 import re
 import shutil
 import subprocess
 import sys
+
+from harness.corpus import paths
 
 CC_ENV = "CRASHCOURSE_CC"
 
@@ -38,12 +42,44 @@ def is_clang(cc: str | None = None) -> bool:
 
 
 @functools.cache
-def _compiler_name(cc: str) -> str:
+def compiler_says(cc: str, flag: str) -> str | None:
+    """What `cc flag` prints on stdout (-dumpversion, --version ...), or None when it does not run.
+
+    Remembered in the cache folder per compiler binary (its real path, size and modification time), so
+    a command does not start the compiler three times to learn its version (~10 ms of every command);
+    a compiler that is updated or switched (update-alternatives) is another binary, asked again."""
+    exe = shutil.which(cc)
+    if exe is None:
+        return None
     try:
-        out = subprocess.run([cc, "-dumpversion"], capture_output=True, text=True, timeout=10).stdout
-        if not is_clang(cc):  # gcc: the full version (-dumpversion may say only '12')
-            out = subprocess.run([cc, "-dumpfullversion"], capture_output=True, text=True, timeout=10).stdout
+        st = os.stat(exe)
+    except OSError:
+        return None
+    key = f"{cc} {flag} {os.path.realpath(exe)}:{st.st_size}:{st.st_mtime_ns}"  # gcc prints the name it was started as
+    store = paths.cache_root() / "compilers.json"
+    try:
+        known = json.loads(store.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if isinstance(known.get(key), str):
+        return known[key]
+    try:
+        out = subprocess.run([cc, flag], capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
+        return None
+    with contextlib.suppress(OSError):
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_name(f".compilers-{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({**known, key: out}, indent=0, sort_keys=True))
+        os.replace(tmp, store)
+    return out
+
+
+@functools.cache
+def _compiler_name(cc: str) -> str:
+    # gcc: the full version (-dumpversion may say only '12')
+    out = compiler_says(cc, "-dumpversion" if is_clang(cc) else "-dumpfullversion")
+    if out is None:
         return "none"
     family = "clang" if is_clang(cc) else "gcc"
     major = out.strip().split(".")[0]

@@ -27,6 +27,7 @@ from pathlib import Path
 from harness.errors import UsageError
 
 CASES_ENV = "CRASHCOURSE_CASES"
+CACHE_ENV = "CRASHCOURSE_CACHE"
 #: The installed package (the `harness` folder).
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Where a wheel or sdist install keeps its copy of the corpus (written by setup.py at build time).
@@ -120,3 +121,15 @@ def empty_corpus(folder: Path | None = None) -> UsageError:
 ROOT = root()
 CASES_DIR = cases_dir()
 NATIVE_DIR = native_dir()
+
+
+def cache_root() -> Path:
+    """Where builds, fetched sources, probe results, compilers' version answers and parsed manifests are
+    kept: $CRASHCOURSE_CACHE, else the user's
+    cache folder (platformdirs: ~/.cache/crashcourse on Linux, honouring $XDG_CACHE_HOME;
+    ~/Library/Caches/crashcourse on macOS)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("crashcourse", appauthor=False))

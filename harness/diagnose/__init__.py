@@ -68,7 +68,6 @@ from __future__ import annotations
 import importlib
 import re
 
-from harness.diagnose import gdb, python
 from harness.diagnose.common import SIGNAL_WORDS, Report, bounded, clean
 from harness.diagnose.observation import Observation
 from harness.execution.run import ChildResult
@@ -99,7 +98,8 @@ PARSER_TRIGGERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("glibc", ("free", "malloc", "corrupted", "smashing", "overflow detected", "pure virtual", "terminate called",
                "Assertion", "Error in", "glibc detected", "realloc", "munmap", "double", "chunk", "top size")),
     ("asyncio_debug", ("Executing <", "was never awaited", "Task was destroyed", "never retrieved", "Non-thread-safe")),
-    ("python", None),  # python.parse is cheap and already imported (hang frames, paste)
+    # python.parse reads a traceback, a fatal error, or a dump of threads (faulthandler's, pytest-timeout's)
+    ("python", ("Traceback (most recent call last):", "Fatal Python error: ", "(most recent call first)", "Timeout")),
 )  # fmt: skip
 
 
@@ -173,6 +173,8 @@ def diagnose_text(text: str) -> Observation:
     """A report as a user pastes it: the same fields a run observes, read from the text alone."""
     import signal as _signal
 
+    from harness.diagnose import gdb
+
     text = clean(bounded(text))
     report = first_report(text) or gdb.parse(text)
     obs = Observation(metrics=metrics(text))
@@ -203,6 +205,8 @@ def diagnose_text(text: str) -> Observation:
 
 def hang_frames(text: str) -> list[str]:
     """Function names from faulthandler dumps, task dumps and gdb backtraces of a hang, innermost first."""
+    from harness.diagnose import gdb, python
+
     frames = python.faulthandler_frames(text)
     frames += [f for f in gdb.frames(text) if f != "??"]
     return frames

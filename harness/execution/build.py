@@ -13,7 +13,6 @@ built in a private directory and renamed into place, so parallel builders never 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib.machinery
 import json
@@ -22,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -77,18 +75,8 @@ class Artifact:
     module: str = ""  # the importable module name, for kind == "module"
 
 
-CACHE_ENV = "CRASHCOURSE_CACHE"
-
-
-def cache_root() -> Path:
-    """Where builds, fetched sources and probe results are kept: $CRASHCOURSE_CACHE, else the user's
-    cache folder (platformdirs: ~/.cache/crashcourse on Linux, honouring $XDG_CACHE_HOME;
-    ~/Library/Caches/crashcourse on macOS)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("crashcourse", appauthor=False))
+CACHE_ENV = paths.CACHE_ENV
+cache_root = paths.cache_root  # kept here too: builds are what it mostly holds
 
 
 def compiler_for(case: Case, profile: str = "O0") -> str:
@@ -131,12 +119,9 @@ def profile_flags(cc: str, profile: str) -> list[str]:
     return flags
 
 
-@functools.cache
 def _compiler_identity(cc: str) -> str:
-    try:
-        return subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=20).stdout.splitlines()[0]
-    except (OSError, IndexError, subprocess.SubprocessError):
-        return cc
+    said = machine.compiler_says(cc, "--version")
+    return said.splitlines()[0] if said and said.strip() else cc
 
 
 def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) -> str:
@@ -228,6 +213,8 @@ def build_module(case: Case, variant: str, profile: str) -> Artifact:
     key = _key("module", case, variant, profile, flags)
 
     def make(tmp: Path) -> None:
+        import sysconfig
+
         import cffi
         from cffi import recompiler
 

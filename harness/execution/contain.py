@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import itertools
 import os
 import re
@@ -43,7 +42,9 @@ _setup_done = False
 _cgroup_base: Path | None = None
 
 try:
-    _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    # dlopen(NULL): the process's own namespace, which holds libc's prctl; find_library("c") would run
+    # `ldconfig -p` on every command (~8 ms of start-up)
+    _libc = ctypes.CDLL(None, use_errno=True)
     _prctl = _libc.prctl
     _prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 except (OSError, AttributeError):  # not Linux/glibc: containment falls back to process groups

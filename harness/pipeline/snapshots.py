@@ -36,23 +36,30 @@ def path_for(case_dir: Path, rec: RunRecord, key: str | None = None, language: s
     return case_dir / "snapshots" / (key or machine.machine_key(language)) / f"{rec.variant}.{rec.lens}.{rec.profile}.txt"
 
 
-def _path_rules() -> list[tuple[str, str]]:
+def _path_rules() -> tuple[tuple[str, str], ...]:
+    return _path_rules_for(str(cache_root()), str(root()), os.path.expanduser("~"))
+
+
+@functools.lru_cache(maxsize=8)
+def _path_rules_for(cache: str, corpus_root: str, home: str) -> tuple[tuple[str, str], ...]:
+    """The rules for these folders (the environment may move them): computed once, not per run."""
+    paths = sysconfig.get_paths()
     rules = [
-        (str(cache_root()), "<cache>"),
+        (cache, "<cache>"),
         (str(CHILDREN), "<children>"),  # the scripts the child runs: the same in a clone and an installed package
-        (sysconfig.get_paths()["purelib"], "<site-packages>"),
-        (sysconfig.get_paths()["stdlib"], "<stdlib>"),
-        (str(root()), "<root>"),
+        (paths["purelib"], "<site-packages>"),
+        (paths["stdlib"], "<stdlib>"),
+        (corpus_root, "<root>"),
         (sys.prefix, "<python>"),
         (sys.base_prefix, "<python>"),  # a venv's interpreter lives in its base installation
         (os.path.realpath(sys.executable), "<python>/bin/python"),  # a distribution's /usr/bin/python3.11
         (sys.executable, "<python>/bin/python"),
-        (os.path.expanduser("~"), "~"),
+        (home, "~"),
     ]
     # A distribution's Python has its prefix at /usr: replacing that would rename every system path
     # (valgrind's /usr/libexec, gdb's /usr/lib/debug), so a system prefix is never a rule.
     system = {"/", "/usr", "/usr/local", "/opt"}
-    return sorted(((a, b) for a, b in rules if a and a.rstrip("/") not in system and a != "/"), key=lambda r: -len(r[0]))
+    return tuple(sorted(((a, b) for a, b in rules if a and a.rstrip("/") not in system and a != "/"), key=lambda r: -len(r[0])))
 
 
 @functools.cache
