@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from harness.cli import main
 from harness.diagnose import diagnose_text
-from harness.diagnose.common import clean
+from harness.diagnose.pasted import clean
 
 # (name, report, expected kind, tool, expected first frames)
 REPORTS = [

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -100,7 +99,12 @@ def compiler() -> str:
 
 @functools.cache
 def libc() -> str:
-    name, version = platform.libc_ver()
+    try:  # glibc answers at once (what platform.libc_ver asks first); elsewhere platform reads the executable
+        name, version = os.confstr("CS_GNU_LIBC_VERSION").split(" ", 1)
+    except (AttributeError, ValueError, OSError):
+        import platform
+
+        name, version = platform.libc_ver()
     return (name or "unknown").replace("glibc", "glibc") + (f"-{version}" if version else "")
 
 
@@ -128,11 +132,11 @@ def luajit_fact() -> str:
 @functools.cache
 def _facts(cc: str) -> dict[str, str]:
     return {
-        "arch": platform.machine(),
-        "os": platform.system().lower(),
+        "arch": os.uname().machine,  # = platform.machine(), without importing platform
+        "os": os.uname().sysname.lower(),
         "compiler": compiler(),
         "libc": libc(),
-        "python": f"{platform.python_implementation().lower()}-{platform.python_version_tuple()[0]}.{platform.python_version_tuple()[1]}",
+        "python": f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}",
     }
 
 

@@ -4,7 +4,7 @@ Each tool's report has its own parser module; they are pure functions over text,
 any input (hypothesis checks that), and return None when their report is absent. The first report
 found, in the order of PARSER_TRIGGERS, names the kind: a sanitizer knows more than valgrind, valgrind more
 than glibc, glibc more than the bare signal. `diagnose_text` serves `crashcourse diagnose`: it first
-cleans a pasted report (Markdown escapes, quote marks, bullets, fences, timestamps, a log viewer's line
+cleans a pasted report (pasted.py: Markdown escapes, quote marks, bullets, fences, timestamps, a log viewer's line
 numbers, '[pid N]' and test-runner prefixes, shared indentation), then also reads gdb sessions and
 shell messages for the signal.
 
@@ -68,7 +68,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from harness.diagnose.common import SIGNAL_WORDS, Report, bounded, clean
+from harness.diagnose.common import SIGNAL_WORDS, Report, bounded
 from harness.diagnose.observation import Observation
 from harness.execution.run import ChildResult
 
@@ -174,6 +174,7 @@ def diagnose_text(text: str) -> Observation:
     import signal as _signal
 
     from harness.diagnose import gdb
+    from harness.diagnose.pasted import clean
 
     text = clean(bounded(text))
     report = first_report(text) or gdb.parse(text)

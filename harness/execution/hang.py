@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform
 import struct
 import time
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ _AARCH64 = {
     "recvmsg": 212, "wait4": 260, "waitid": 95, "rt_sigtimedwait": 137, "rt_sigsuspend": 133,
     "futex": 98, "epoll_pwait": 22, "epoll_pwait2": 441, "futex_waitv": 449,
 }  # fmt: skip
-NR = {"x86_64": _X86_64, "aarch64": _AARCH64}.get(platform.machine(), {})
+NR = {"x86_64": _X86_64, "aarch64": _AARCH64}.get(os.uname().machine, {})
 BY_NR = {v: k for k, v in NR.items()}
 
 FUTEX_WAIT, FUTEX_LOCK_PI, FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2 = 0, 6, 9, 11, 13
