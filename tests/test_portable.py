@@ -62,6 +62,19 @@ def stripped_path(where: Path, drop: re.Pattern) -> str:
     return str(where)
 
 
+@pytest.fixture(scope="module")
+def shared_path(tmp_path_factory):
+    """stripped_path for this module's tests, made once per pattern (~1500 symlinks each): the runs only read it."""
+    made: dict[str, str] = {}
+
+    def get(drop: re.Pattern) -> str:
+        if drop.pattern not in made:
+            made[drop.pattern] = stripped_path(tmp_path_factory.mktemp("bin"), drop)
+        return made[drop.pattern]
+
+    return get
+
+
 def run(*args, cases=PORTABLE, path=None, timeout=600):
     env = dict(os.environ, CRASHCOURSE_CASES=str(cases), NO_COLOR="1", COLUMNS="250")
     env.pop("CRASHCOURSE_CC", None)
@@ -86,8 +99,8 @@ def one(recs, variant="bug", lens=None):
 
 @needs_clang
 @pytest.mark.parametrize("cc", [["--cc", "clang-16"], []], ids=["cc-clang-16", "default-cc"])
-def test_fanalyzer_is_skipped_with_the_install_command_where_there_is_no_gcc(tmp_path, cc):
-    path = stripped_path(tmp_path / "bin", GCC)
+def test_fanalyzer_is_skipped_with_the_install_command_where_there_is_no_gcc(shared_path, cc):
+    path = shared_path(GCC)
     assert shutil.which("gcc", path=path) is None and shutil.which("clang-16", path=path)
     r, table = concurrently(  # two independent runs
         lambda: run("run", "fx-tools", "--lens", "fanalyzer", "--json", *cc, path=path),
@@ -217,8 +230,8 @@ def test_no_plain_expectation_checks_native_frames_of_a_hang():
     assert offenders == []
 
 
-def test_the_plain_lens_of_a_hung_native_child_passes_without_gdb(tmp_path):
-    path = stripped_path(tmp_path / "bin", DEBUGGERS)
+def test_the_plain_lens_of_a_hung_native_child_passes_without_gdb(shared_path):
+    path = shared_path(DEBUGGERS)
     assert shutil.which("gdb", path=path) is None and shutil.which("valgrind", path=path) is None
     r = run("run", "signal-handler-deadlock", "handler-returns-refault", "--variant", "bug", "--json", "--output",
             cases=CASES, path=path)  # fmt: skip
@@ -235,7 +248,7 @@ def test_the_plain_lens_of_a_hung_native_child_passes_without_gdb(tmp_path):
 # ---- 5. --replay ----------------------------------------------------------------------------------------------
 
 
-def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_path):
+def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(shared_path, tmp_path):
     _need("valgrind", "gcc")
     cases = tmp_path / "cases"
     shutil.copytree(PORTABLE / "fx-tools", cases / "fx-tools")
@@ -243,7 +256,7 @@ def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_
     blessed = run("run", "fx-tools", "--lens", "valgrind", "--bless", cases=cases)  # on this machine, with valgrind
     assert blessed.returncode == 0, blessed.stdout
     [key] = [p.name for p in (cases / "fx-tools" / "snapshots").iterdir()]
-    path = stripped_path(tmp_path / "bin", DEBUGGERS)
+    path = shared_path(DEBUGGERS)
 
     def valgrind_here(*args):
         return lambda: run("run", "fx-tools", "--lens", "valgrind", *args, cases=cases, path=path)
