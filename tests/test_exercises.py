@@ -125,9 +125,13 @@ def test_run_shows_the_output_and_no_explanation(tmp_path):
     for secret in [*case.explain.values(), case.title, case.summary, "expected"]:
         assert secret not in r.stdout
     assert Workspace.load(ws).runs == 1
-    assert cli("exercise", "run", ws, "--lens", "tsan").returncode == 2  # not a lens of this exercise
-    assert cli("exercise", "check", ws, "--lens", "tsan").returncode == 2
-    nowhere = cli("exercise", "check", tmp_path)  # not a workspace: one line, exit 2
+    run_tsan, check_tsan, nowhere = concurrently(  # three refusals, independent of each other
+        lambda: cli("exercise", "run", ws, "--lens", "tsan"), lambda: cli("exercise", "check", ws, "--lens", "tsan"),
+        lambda: cli("exercise", "check", tmp_path),
+    )  # fmt: skip
+    assert run_tsan.returncode == 2  # not a lens of this exercise
+    assert check_tsan.returncode == 2
+    # not a workspace: one line, exit 2
     assert nowhere.returncode == 2 and nowhere.stderr.count("\n") == 1 and "not an exercise workspace" in nowhere.stderr
 
 
@@ -392,11 +396,13 @@ def test_status_json_follows_the_participant(tmp_path):
     edit(ws / "main.c", "    free(s);\n}", "}")
     assert cli("exercise", "check", ws).returncode == 0
     start(CORPUS["abba-lock-order"], folder / "abba-lock-order")
-    report = json.loads(cli("exercise", "status", "--json", cwd=tmp_path).stdout)
+    as_json, human = concurrently(  # both only read
+        lambda: cli("exercise", "status", "--json", cwd=tmp_path), lambda: cli("exercise", "status", cwd=tmp_path)
+    )
+    report = json.loads(as_json.stdout)
     assert report["counts"] == {"done": 1, "hinted": 0, "open": 1}
     done = next(e for e in report["exercises"] if e["case"] == "double-free")
     assert done["state"] == "done" and done["done_at"] and done["edited"] and done["checks"] == 2
-    human = cli("exercise", "status", cwd=tmp_path)
     assert "2 exercises: 1 done, 0 hinted, 1 open" in human.stdout
 
 
