@@ -110,13 +110,16 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
 def test_a_third_party_package_plugs_in_through_the_entry_point(tmp_path):
     """pip-installs tests/analyzer_plugin (its own pyproject, one entry point) and scores it."""
     import importlib.util
+    import shutil
 
     target = tmp_path / "site"
+    plugin = shutil.copytree(ROOT / "tests" / "analyzer_plugin", tmp_path / "analyzer_plugin",
+                             ignore=shutil.ignore_patterns("build", "*.egg-info"))  # pip builds in place: not in the checkout
     # offline when this environment has setuptools; else pip fetches it for an isolated build
     offline = ["--no-build-isolation", "--no-index"] if importlib.util.find_spec("setuptools") else []
     pip = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", *offline,
-         "--target", str(target), str(ROOT / "tests" / "analyzer_plugin")],
+         "--target", str(target), str(plugin)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert pip.returncode == 0, pip.stderr
