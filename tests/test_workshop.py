@@ -87,6 +87,7 @@ def _boxed_summary() -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env=_explain_env(TTY_COMPATIBLE="1", COLUMNS="100"), cwd=ROOT)  # fmt: skip
 
 
+@pytest.mark.xdist_group("workshop-boxed")  # one worker: the control runs once
 @pytest.mark.parametrize("how", ["--plain before", "--plain after", "NO_COLOR", "TERM"])
 def test_plain_output_has_no_borders_even_on_a_terminal(how):
     """--plain (before or after the command), NO_COLOR or TERM=dumb turn the borders off where rich would draw them."""
@@ -132,6 +133,7 @@ def _shipped_ids() -> list[str]:
     return [c["id"] for c in json.loads(r.stdout)]
 
 
+@pytest.mark.xdist_group("workshop-list")  # one worker: the ids are read once
 @pytest.mark.parametrize("columns", [80, 120])
 def test_list_keeps_every_id_whole(columns):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CRASHCOURSE_CASES")}
