@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURE_CASES, ROOT
+from conftest import FIXTURE_CASES, ROOT, concurrently
 from harness.corpus.discover import load_all
 from harness.corpus.manifest import VARIANTS
 from harness.corpus.strip import MARKER_RE, language_of, strip_source
@@ -208,29 +208,36 @@ def test_score_an_outside_pipeline_through_the_key(cli, tmp_path):
     found = tmp_path / "found.sarif"
     found.write_text(_sarif((f"{bug}/main.c", 7, 476, "null-store", "error"),
                             (f"file://{dest}/{fixed}/main.c", 4, 476, "style", "note")))  # fmt: skip
-    r = cli("score", "--sarif", found, "--key", tmp_path / "view.key.json", "--json", cases=cases)
+    key_file = tmp_path / "view.key.json"
+    r, warnings = concurrently(  # two independent runs
+        lambda: cli("score", "--sarif", found, "--key", key_file, "--json", cases=cases),
+        lambda: cli("score", "--sarif", found, "--key", key_file, "--json", "--min-level", "warning", cases=cases),
+    )
     assert r.returncode == 0, r.stderr
     board = json.loads(r.stdout)
     a = board["analyzers"]["outside"]
     assert board["view"] == "blind" and a["view"] == "blind" and board["seed"] == key["seed"]
     assert a["cells"]["fx-null"] == {"state": "caught", "false_alarm": True, "cwe_ok": True, "found": ["null-store"]}
-    r = cli("score", "--sarif", found, "--key", tmp_path / "view.key.json", "--json", "--min-level", "warning", cases=cases)
+    r = warnings
     assert json.loads(r.stdout)["analyzers"]["outside"]["cells"]["fx-null"]["false_alarm"] is False  # the note is dropped
     # the case moved on since the export: its units are errors, not silently misjudged
     src = cases / "fx-null" / "repro.c"
     src.write_text(src.read_text().replace("volatile int *p = NULL;", "volatile int *p = 0;"))
-    r = cli("score", "--sarif", found, "--key", tmp_path / "view.key.json", "--json", cases=cases)
+    old = tmp_path / "old.sarif"
+    old.write_text(_sarif((f"{bug}/main.c", 7, 476, "x", "error"), version="2.0.0"))
+    bad_args = (["--sarif", found], ["--key", key_file, "--analyzer", "cppcheck"], ["--sarif", found, "--key", found])
+    r, *bad, r_old = concurrently(  # from here on the runs are independent of each other, all on the changed case
+        lambda: cli("score", "--sarif", found, "--key", key_file, "--json", cases=cases),
+        *[lambda args=args: cli("score", *args, cases=cases) for args in bad_args],
+        lambda: cli("score", "--sarif", old, "--key", key_file, cases=cases),
+    )
     assert r.returncode == 1
     [err] = [u for u in json.loads(r.stdout)["analyzers"]["outside"]["units"] if u["status"] == "error"]
     assert "changed since the export (repro.c)" in err["reason"]
     # bad input: one line, exit 2
-    for args in (["--sarif", found], ["--key", tmp_path / "view.key.json", "--analyzer", "cppcheck"],
-                 ["--sarif", found, "--key", found]):  # fmt: skip
-        r = cli("score", *args, cases=cases)
+    for args, r in zip(bad_args, bad, strict=True):
         assert r.returncode == 2 and r.stderr.count("\n") == 1, (args, r.stderr)
-    old = tmp_path / "old.sarif"
-    old.write_text(_sarif((f"{bug}/main.c", 7, 476, "x", "error"), version="2.0.0"))
-    r = cli("score", "--sarif", old, "--key", tmp_path / "view.key.json", cases=cases)
+    r = r_old
     assert r.returncode == 2 and "SARIF version '2.0.0': only SARIF 2.1.0 is read" in r.stderr
 
 
@@ -282,6 +289,8 @@ def cheats():
     return CHEATS
 
 
+# one xdist worker for the four tests of the cheats: the module fixture scores the whole corpus once, not once per worker
+@pytest.mark.xdist_group("blind-cheats")
 @pytest.mark.parametrize("name", ["marker-grep", "comment-words"])
 def test_a_cheat_scores_at_chance_blind(cheats, name):
     line = cheats["blind"][name]["levels"]["line"]
@@ -289,6 +298,7 @@ def test_a_cheat_scores_at_chance_blind(cheats, name):
     assert line["recall"] <= 0.05, line
 
 
+@pytest.mark.xdist_group("blind-cheats")
 @pytest.mark.parametrize("name,floor", [("marker-grep", 0.9), ("comment-words", 0.15)])  # observed: 1.00 and 0.18
 def test_the_same_cheat_sighted_is_why_blind_is_the_default(cheats, name, floor):
     line = cheats["sighted"][name]["levels"]["line"]

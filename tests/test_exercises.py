@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, concurrently, run_cli
 from harness.corpus.discover import load_all
 from harness.corpus.manifest import HINT_LEVELS
 from harness.corpus.strip import MARKER_RE, strip_file, unit_files
@@ -125,9 +125,13 @@ def test_run_shows_the_output_and_no_explanation(tmp_path):
     for secret in [*case.explain.values(), case.title, case.summary, "expected"]:
         assert secret not in r.stdout
     assert Workspace.load(ws).runs == 1
-    assert cli("exercise", "run", ws, "--lens", "tsan").returncode == 2  # not a lens of this exercise
-    assert cli("exercise", "check", ws, "--lens", "tsan").returncode == 2
-    nowhere = cli("exercise", "check", tmp_path)  # not a workspace: one line, exit 2
+    run_tsan, check_tsan, nowhere = concurrently(  # three refusals, independent of each other
+        lambda: cli("exercise", "run", ws, "--lens", "tsan"), lambda: cli("exercise", "check", ws, "--lens", "tsan"),
+        lambda: cli("exercise", "check", tmp_path),
+    )  # fmt: skip
+    assert run_tsan.returncode == 2  # not a lens of this exercise
+    assert check_tsan.returncode == 2
+    # not a workspace: one line, exit 2
     assert nowhere.returncode == 2 and nowhere.stderr.count("\n") == 1 and "not an exercise workspace" in nowhere.stderr
 
 
@@ -328,7 +332,12 @@ def test_a_track_shows_its_path_and_progress(tmp_path):
     assert check(Workspace.load(ws), CORPUS["double-free"], jobs=2).passed
     start(CORPUS["heap-slack-read"], folder / "heap-slack-read")
     cli("exercise", "hint", folder / "heap-slack-read")
-    r = cli("exercise", "list", "--track", "first-day", "--tracks", TRACKS, "--dir", folder)
+    r, as_json, runtimes, nope = concurrently(  # four independent runs, none of them writes
+        lambda: cli("exercise", "list", "--track", "first-day", "--tracks", TRACKS, "--dir", folder),
+        lambda: cli("exercise", "list", "--track", "first-day", "--tracks", TRACKS, "--dir", folder, "--json"),
+        lambda: cli("list", "--track", "runtimes", "--tracks", TRACKS, "--json"),
+        lambda: cli("list", "--track", "nope", "--tracks", TRACKS),
+    )
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert [re.search(r"\]\s+(\S+)", ln)[1] for ln in lines if re.match(r"\s+\d+\. ", ln)] == [
@@ -336,11 +345,11 @@ def test_a_track_shows_its_path_and_progress(tmp_path):
     assert "[x] double-free" in r.stdout and "[~] heap-slack-read" in r.stdout and "[ ] abba-lock-order" in r.stdout
     assert "1/3 done" in r.stdout and "next: cd " in r.stdout
     assert CORPUS["double-free"].exercise.title in r.stdout and CORPUS["double-free"].title not in r.stdout
-    js = json.loads(cli("exercise", "list", "--track", "first-day", "--tracks", TRACKS, "--dir", folder, "--json").stdout)
+    js = json.loads(as_json.stdout)
     assert [c["state"] for c in js["tracks"][0]["cases"]] == ["done", "hinted", "not started"]
-    ids = [c["id"] for c in json.loads(cli("list", "--track", "runtimes", "--tracks", TRACKS, "--json").stdout)]
+    ids = [c["id"] for c in json.loads(runtimes.stdout)]
     assert ids == ["async-lock-across-await", "luajit-ffi-copy-off-by-one"]
-    assert cli("list", "--track", "nope", "--tracks", TRACKS).returncode == 2
+    assert nope.returncode == 2
 
 
 def test_the_site_has_a_page_per_track():
@@ -387,11 +396,13 @@ def test_status_json_follows_the_participant(tmp_path):
     edit(ws / "main.c", "    free(s);\n}", "}")
     assert cli("exercise", "check", ws).returncode == 0
     start(CORPUS["abba-lock-order"], folder / "abba-lock-order")
-    report = json.loads(cli("exercise", "status", "--json", cwd=tmp_path).stdout)
+    as_json, human = concurrently(  # both only read
+        lambda: cli("exercise", "status", "--json", cwd=tmp_path), lambda: cli("exercise", "status", cwd=tmp_path)
+    )
+    report = json.loads(as_json.stdout)
     assert report["counts"] == {"done": 1, "hinted": 0, "open": 1}
     done = next(e for e in report["exercises"] if e["case"] == "double-free")
     assert done["state"] == "done" and done["done_at"] and done["edited"] and done["checks"] == 2
-    human = cli("exercise", "status", cwd=tmp_path)
     assert "2 exercises: 1 done, 0 hinted, 1 open" in human.stdout
 
 
@@ -400,14 +411,14 @@ def test_status_json_follows_the_participant(tmp_path):
 
 def test_show_no_spoilers():
     case = CORPUS["double-free"]
-    r = cli("show", "double-free", "--no-spoilers")
+    r, full = concurrently(lambda: cli("show", "double-free", "--no-spoilers"), lambda: cli("show", "double-free"))
     assert r.returncode == 0, r.stderr
     out = " ".join(r.stdout.split())
     assert case.exercise.title in out and "free(s);" in out and "session_close" in out
     for secret in [case.title, case.summary, "FIX", "BUG", "expectations", "session closed once", "*sp = NULL",
                    *[" ".join(t.split()) for t in case.explain.values()]]:  # fmt: skip
         assert secret not in out, secret
-    assert "expectations" in cli("show", "double-free").stdout  # the full view still has them
+    assert "expectations" in full.stdout  # the full view still has them
 
 
 def _rec(**observed) -> RunRecord:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, concurrently
 
 PORTABLE = ROOT / "tests" / "fixtures" / "portable"  # fx-tools: plain, asan (gcc-only), valgrind, fanalyzer
 CASES = ROOT / "cases"
@@ -62,6 +62,19 @@ def stripped_path(where: Path, drop: re.Pattern) -> str:
     return str(where)
 
 
+@pytest.fixture(scope="module")
+def shared_path(tmp_path_factory):
+    """stripped_path for this module's tests, made once per pattern (~1500 symlinks each): the runs only read it."""
+    made: dict[str, str] = {}
+
+    def get(drop: re.Pattern) -> str:
+        if drop.pattern not in made:
+            made[drop.pattern] = stripped_path(tmp_path_factory.mktemp("bin"), drop)
+        return made[drop.pattern]
+
+    return get
+
+
 def run(*args, cases=PORTABLE, path=None, timeout=600):
     env = dict(os.environ, CRASHCOURSE_CASES=str(cases), NO_COLOR="1", COLUMNS="250")
     env.pop("CRASHCOURSE_CC", None)
@@ -86,17 +99,19 @@ def one(recs, variant="bug", lens=None):
 
 @needs_clang
 @pytest.mark.parametrize("cc", [["--cc", "clang-16"], []], ids=["cc-clang-16", "default-cc"])
-def test_fanalyzer_is_skipped_with_the_install_command_where_there_is_no_gcc(tmp_path, cc):
-    path = stripped_path(tmp_path / "bin", GCC)
+def test_fanalyzer_is_skipped_with_the_install_command_where_there_is_no_gcc(shared_path, cc):
+    path = shared_path(GCC)
     assert shutil.which("gcc", path=path) is None and shutil.which("clang-16", path=path)
-    r = run("run", "fx-tools", "--lens", "fanalyzer", "--json", *cc, path=path)
+    r, table = concurrently(  # two independent runs
+        lambda: run("run", "fx-tools", "--lens", "fanalyzer", "--json", *cc, path=path),
+        lambda: run("run", "fx-tools", "--lens", "fanalyzer", *cc, path=path),
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     recs = records(r)
     assert len(recs) == 2
     for rec in recs:
         assert rec["ok"] is False and rec["observed"] == {}, "not a build error: nothing ran"
         assert "gcc's static analyzer" in rec["skipped"] and "apt-get install -y gcc" in rec["skipped"]
-    table = run("run", "fx-tools", "--lens", "fanalyzer", *cc, path=path)
     assert table.returncode == 0 and "0 passed, 0 failed, 2 skipped" in table.stdout
 
 
@@ -126,15 +141,16 @@ def test_a_gcc_only_expectation_is_checked_under_clang_on_its_compiler_neutral_f
 
 @needs_clang
 def test_a_partial_run_is_its_own_status_in_the_table_and_fails_under_strict():
-    r = run("run", "fx-tools", "--lens", "asan", "--variant", "bug", "--cc", "clang-16")
+    asan_bug_clang = ("run", "fx-tools", "--lens", "asan", "--variant", "bug", "--cc", "clang-16")
+    r, strict, explained = concurrently(  # three independent runs
+        lambda: run(*asan_bug_clang), lambda: run(*asan_bug_clang, "--strict"), lambda: run(*asan_bug_clang, "--explain")
+    )
     assert r.returncode == 0, r.stdout
     assert "◐" in r.stdout and "checked: signal, exit_code, kind, access only; observed under gcc" in r.stdout
     assert r.stdout.strip().splitlines()[-1] == (
         "0 passed, 0 failed, 0 skipped, 1 partial (ok on the compiler-neutral checks only: observed under another compiler)"
     )
-    strict = run("run", "fx-tools", "--lens", "asan", "--variant", "bug", "--cc", "clang-16", "--strict")
     assert strict.returncode == 1
-    explained = run("run", "fx-tools", "--lens", "asan", "--variant", "bug", "--cc", "clang-16", "--explain")
     assert explained.returncode == 0
     assert "AddressSanitizer: SEGV on unknown address" in explained.stdout, "--explain shows the report"
     assert "partial: checked on compiler-neutral fields only" in explained.stdout
@@ -214,8 +230,8 @@ def test_no_plain_expectation_checks_native_frames_of_a_hang():
     assert offenders == []
 
 
-def test_the_plain_lens_of_a_hung_native_child_passes_without_gdb(tmp_path):
-    path = stripped_path(tmp_path / "bin", DEBUGGERS)
+def test_the_plain_lens_of_a_hung_native_child_passes_without_gdb(shared_path):
+    path = shared_path(DEBUGGERS)
     assert shutil.which("gdb", path=path) is None and shutil.which("valgrind", path=path) is None
     r = run("run", "signal-handler-deadlock", "handler-returns-refault", "--variant", "bug", "--json", "--output",
             cases=CASES, path=path)  # fmt: skip
@@ -232,7 +248,7 @@ def test_the_plain_lens_of_a_hung_native_child_passes_without_gdb(tmp_path):
 # ---- 5. --replay ----------------------------------------------------------------------------------------------
 
 
-def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_path):
+def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(shared_path, tmp_path):
     _need("valgrind", "gcc")
     cases = tmp_path / "cases"
     shutil.copytree(PORTABLE / "fx-tools", cases / "fx-tools")
@@ -240,12 +256,18 @@ def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_
     blessed = run("run", "fx-tools", "--lens", "valgrind", "--bless", cases=cases)  # on this machine, with valgrind
     assert blessed.returncode == 0, blessed.stdout
     [key] = [p.name for p in (cases / "fx-tools" / "snapshots").iterdir()]
-    path = stripped_path(tmp_path / "bin", DEBUGGERS)
+    path = shared_path(DEBUGGERS)
 
-    plain = one(records(run("run", "fx-tools", "--lens", "valgrind", "--json", cases=cases, path=path)))
+    def valgrind_here(*args):
+        return lambda: run("run", "fx-tools", "--lens", "valgrind", *args, cases=cases, path=path)
+
+    plain, r, table, strict = concurrently(  # four independent runs without valgrind, none of them writes
+        valgrind_here("--json"), valgrind_here("--replay", "--json", "--output"), valgrind_here("--replay"),
+        valgrind_here("--replay", "--strict"),
+    )  # fmt: skip
+    plain = one(records(plain))
     assert plain["replayed"] is False and "apt-get install -y valgrind" in plain["skipped"]
 
-    r = run("run", "fx-tools", "--lens", "valgrind", "--replay", "--json", "--output", cases=cases, path=path)
     assert r.returncode == 0
     rec = one(records(r))
     assert rec["ok"] is False and "apt-get install -y valgrind" in rec["skipped"], "never passed"
@@ -253,11 +275,10 @@ def test_replay_shows_the_blessed_output_of_a_missing_tool_and_never_passes(tmp_
                                "observed": "SIGSEGV · invalid-write WRITE 4 (valgrind)"}  # fmt: skip
     assert "Invalid write of size 4" in rec["replay"] and rec["observed"] == {}
 
-    table = run("run", "fx-tools", "--lens", "valgrind", "--replay", cases=cases, path=path)
     assert table.returncode == 0
     assert f"recorded on {key}, not run here" in table.stdout and "Invalid write of size 4" in table.stdout
     assert table.stdout.strip().splitlines()[-1] == "0 passed, 0 failed, 0 skipped, 2 replayed (not run here: recorded output shown)"
-    assert run("run", "fx-tools", "--lens", "valgrind", "--replay", "--strict", cases=cases, path=path).returncode == 1
+    assert strict.returncode == 1
 
     # another machine's recording: the nearest key is shown, and named
     other = key.replace("gcc", "clang") if "gcc" in key else key + "-other"

@@ -10,7 +10,7 @@ import textwrap
 import jsonschema
 import pytest
 
-from conftest import FIXTURE_CASES, ROOT
+from conftest import FIXTURE_CASES, ROOT, concurrently
 from harness.corpus.manifest import load_case
 from harness.scoring.analyzers import Finding, Result
 from harness.scoring.score import judge, metrics
@@ -76,10 +76,14 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
     script = tmp_path / "good.py"
     script.write_text(GOOD)
     out = tmp_path / "sarif"
-    r = cli("score", "fx-null", "--json", "--sarif-out", out,
-            "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}",
-            "--analyzer", "failing=sh -c 'echo boom >&2; exit 3'",
-            "--analyzer", "garbage=echo this is not SARIF")  # fmt: skip
+    r, allowed, good_alone = concurrently(  # three independent runs
+        lambda: cli("score", "fx-null", "--json", "--sarif-out", out,
+                    "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}",
+                    "--analyzer", "failing=sh -c 'echo boom >&2; exit 3'",
+                    "--analyzer", "garbage=echo this is not SARIF"),
+        lambda: cli("score", "fx-null", "--allow-errors", "--analyzer", "failing=sh -c 'exit 3'"),
+        lambda: cli("score", "fx-null", "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}"),
+    )  # fmt: skip
     # some unit errored: exit 1, and one line saying which analyzer failed where
     assert r.returncode == 1, r.stderr
     assert r.stderr.splitlines()[-1] == ("crashcourse score: analyzers failed (failing on 2 units, garbage on 2 units); "
@@ -97,22 +101,25 @@ def test_command_adapter_scores_sarif_and_records_errors(cli, tmp_path):
         log = json.loads((out / f"{name}.sarif").read_text())
         jsonschema.Draft4Validator(SCHEMA).validate(log)
     assert len(json.loads((out / "good.sarif").read_text())["runs"][0]["results"]) == 1
-    r = cli("score", "fx-null", "--allow-errors", "--analyzer", "failing=sh -c 'exit 3'")
+    r = allowed
     assert r.returncode == 0, r.stderr
-    r = cli("score", "fx-null", "--analyzer", f"good={sys.executable} {script} {{source}} {{sarif}}")
+    r = good_alone
     assert r.returncode == 0, r.stderr
 
 
 def test_a_third_party_package_plugs_in_through_the_entry_point(tmp_path):
     """pip-installs tests/analyzer_plugin (its own pyproject, one entry point) and scores it."""
     import importlib.util
+    import shutil
 
     target = tmp_path / "site"
+    plugin = shutil.copytree(ROOT / "tests" / "analyzer_plugin", tmp_path / "analyzer_plugin",
+                             ignore=shutil.ignore_patterns("build", "*.egg-info"))  # pip builds in place: not in the checkout
     # offline when this environment has setuptools; else pip fetches it for an isolated build
     offline = ["--no-build-isolation", "--no-index"] if importlib.util.find_spec("setuptools") else []
     pip = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", *offline,
-         "--target", str(target), str(ROOT / "tests" / "analyzer_plugin")],
+         "--target", str(target), str(plugin)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert pip.returncode == 0, pip.stderr
@@ -148,21 +155,24 @@ def test_real_analyzers_and_a_lens_score_real_cases(cli):
 
 def test_pytest_option_makes_each_case_variant_an_item():
     env = dict(os.environ, CRASHCOURSE_CASES=str(ROOT / "cases"))
-    r = subprocess.run(
-        [sys.executable, "-m", "pytest", "cases/double-free/case.toml", "cases/sigfpe-divide/case.toml",
-         "-p", "no:cacheprovider", "-q", "--cc-analyzer", "cppcheck", "-p", "no:xdist", "--junitxml", os.devnull],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+
+    def pytest_run(*args, timeout=300):
+        return lambda: subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, cwd=ROOT,
+                                      env=env, timeout=timeout)  # fmt: skip
+
+    headers = ("crashcourse: blind analyzer scoring (cppcheck)", "crashcourse: SIGHTED analyzer scoring (cppcheck)")
+    r, *cos, bad = concurrently(  # four pytest sessions, independent of each other
+        pytest_run("cases/double-free/case.toml", "cases/sigfpe-divide/case.toml", "-p", "no:cacheprovider", "-q",
+                   "--cc-analyzer", "cppcheck", "-p", "no:xdist", "--junitxml", os.devnull),
+        *[pytest_run("cases/double-free/case.toml", "-p", "no:cacheprovider", "--co", "--cc-analyzer", "cppcheck", *extra)
+          for extra in ([], ["--cc-sighted"])],
+        pytest_run("cases", "-q", "--cc-analyzer", "nope", "--co", timeout=120),
     )  # fmt: skip
     assert r.returncode == 1, r.stdout
     assert "1 failed, 3 passed" in r.stdout
     assert "double-free[cppcheck-bug]" in r.stdout and "did not report the flaw at repro.c:58" in r.stdout
-    for extra, header in (([], "crashcourse: blind analyzer scoring (cppcheck)"),
-                          (["--cc-sighted"], "crashcourse: SIGHTED analyzer scoring (cppcheck)")):  # fmt: skip
-        co = subprocess.run([sys.executable, "-m", "pytest", "cases/double-free/case.toml", "-p", "no:cacheprovider", "--co",
-                             "--cc-analyzer", "cppcheck", *extra], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)  # fmt: skip
+    for co, header in zip(cos, headers, strict=True):
         assert co.returncode == 0 and header in co.stdout, co.stdout
-    bad = subprocess.run([sys.executable, "-m", "pytest", "cases", "-q", "--cc-analyzer", "nope", "--co"],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)  # fmt: skip
     assert bad.returncode == 4 and "unknown analyzer 'nope'" in bad.stderr
 
 
@@ -235,40 +245,52 @@ def test_command_adapter_languages_exit_codes_levels_braces_and_versions(cli, tm
     script.write_text(EMIT)
     emit = f"{sys.executable} {script} {{source}}"
     site = ROOT / "tests" / "fixtures" / "site" / "cases"  # fx-heap-overflow and fx-null-deref (C), fx-lua-error (Lua)
+    echo = tmp_path / "echo.py"
+    echo.write_text("import json, sys\nopen(sys.argv[1], 'w').write(sys.argv[2])\n"
+                    "print(json.dumps({'version': '2.1.0', 'runs': [{'tool': {'driver': {'name': 'e'}}, 'results': []}]}))\n")  # fmt: skip
+    levels = ([], ["--min-level", "warning"], ["--min-level", "note"])
+    # the runs are independent of each other: all at once, then each checked
+    c_only, rust, lint, lint_ok, ok_exit_bad, brace, old, *noted = concurrently(
+        lambda: cli("score", "--json", "--analyzer", f"c-only[c,cpp]={emit} 0 2.1.0 error", cases=site),
+        lambda: cli("score", "--analyzer", f"bad[c,rust]={emit} 0 2.1.0", cases=site),
+        lambda: cli("score", "fx-null", "--json", "--analyzer", f"lint[c]={emit} 1 2.1.0 error"),
+        lambda: cli("score", "fx-null", "--json", "--ok-exit", "0,1", "--analyzer", f"lint[c]={emit} 1 2.1.0 error"),
+        lambda: cli("score", "fx-null", "--ok-exit", "zero", "--analyzer", f"lint[c]={emit} 1 2.1.0 error"),
+        lambda: cli("score", "fx-null", "--analyzer", f"brace={sys.executable} {echo} {tmp_path / 'arg.txt'} {{{{.runs}}}}-{{variant}}"),
+        lambda: cli("score", "fx-null", "--json", "--analyzer", f"old={emit} 0 2.0.0 error"),
+        *[lambda extra=extra: cli("score", "fx-null", "--json", *extra, "--analyzer", f"notes[c]={emit} 0 2.1.0 note")
+          for extra in levels],
+    )  # fmt: skip
 
     # a C tool is never fed a Lua unit: n/a (this command would fail if it ran)
-    r = cli("score", "--json", "--analyzer", f"c-only[c,cpp]={emit} 0 2.1.0 error", cases=site)
+    r = c_only
     assert r.returncode == 0, r.stderr
     a = json.loads(r.stdout)["analyzers"]["c-only"]
     assert a["cells"]["fx-lua-error"]["state"] == "n/a" and a["not_applicable"] == 2 and a["errors"] == 0
-    r = cli("score", "--analyzer", f"bad[c,rust]={emit} 0 2.1.0", cases=site)
+    r = rust
     assert r.returncode == 2 and "unknown language 'rust'" in r.stderr and r.stderr.count("\n") == 1
 
     # a linter exits 1 when it found something: an error by default, scored with --ok-exit 0,1
-    r = cli("score", "fx-null", "--json", "--analyzer", f"lint[c]={emit} 1 2.1.0 error")
+    r = lint
     assert r.returncode == 1 and json.loads(r.stdout)["analyzers"]["lint"]["errors"] == 2
-    r = cli("score", "fx-null", "--json", "--ok-exit", "0,1", "--analyzer", f"lint[c]={emit} 1 2.1.0 error")
+    r = lint_ok
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["analyzers"]["lint"]["cells"]["fx-null"]["state"] == "caught"
-    r = cli("score", "fx-null", "--ok-exit", "zero", "--analyzer", f"lint[c]={emit} 1 2.1.0 error")
+    r = ok_exit_bad
     assert r.returncode == 2 and "--ok-exit" in r.stderr
 
     # --min-level warning drops notes: a note-only tool reports nothing
-    for extra, found in (([], 2), (["--min-level", "warning"], 0), (["--min-level", "note"], 2)):
-        r = cli("score", "fx-null", "--json", *extra, "--analyzer", f"notes[c]={emit} 0 2.1.0 note")
+    for extra, found, r in zip(levels, (2, 0, 2), noted, strict=True):
         a = json.loads(r.stdout)["analyzers"]["notes"]
         assert a["findings"]["tp"] + a["findings"]["fp"] == found, (extra, a["findings"])
 
     # {{ and }} are literal braces
-    echo = tmp_path / "echo.py"
-    echo.write_text("import json, sys\nopen(sys.argv[1], 'w').write(sys.argv[2])\n"
-                    "print(json.dumps({'version': '2.1.0', 'runs': [{'tool': {'driver': {'name': 'e'}}, 'results': []}]}))\n")  # fmt: skip
-    r = cli("score", "fx-null", "--analyzer", f"brace={sys.executable} {echo} {tmp_path / 'arg.txt'} {{{{.runs}}}}-{{variant}}")
+    r = brace
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "arg.txt").read_text() == "{.runs}-unit"
 
     # SARIF of another version is refused with a message that says so
-    r = cli("score", "fx-null", "--json", "--analyzer", f"old={emit} 0 2.0.0 error")
+    r = old
     assert r.returncode == 1
     reasons = {u["reason"] for u in json.loads(r.stdout)["analyzers"]["old"]["units"]}
     assert reasons == {"'" + sys.executable + "' did not write valid SARIF: SARIF version '2.0.0': only SARIF 2.1.0 is read "
@@ -287,15 +309,21 @@ def test_a_broken_entry_point_is_one_line_naming_its_distribution(tmp_path):
     (site / "cc_broken.py").write_text("import no_such_module_xyz\n")
     (site / "cc_notone.py").write_text("NOT_AN_ANALYZER = 3\n")
     env = dict(os.environ, PYTHONPATH=f"{site}{os.pathsep}{ROOT}", CRASHCOURSE_CASES=str(FIXTURE_CASES))
-    r = subprocess.run([sys.executable, "-m", "harness", "score", "--analyzer", "broken", "fx-null"],
-                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+
+    def python_m(*args):
+        return lambda: subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+
+    broken, broken_pytest, not_one = concurrently(  # three independent runs
+        python_m("harness", "score", "--analyzer", "broken", "fx-null"),
+        python_m("pytest", "-p", "no:cacheprovider", "--cc-analyzer", "broken", "--co", "-q", str(FIXTURE_CASES)),
+        python_m("harness", "score", "--analyzer", "not-one", "fx-null"),
+    )
+    r = broken
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr == ("analyzer 'broken': the entry point cc_broken:analyzer of distribution cc-broken-plugin 0.3 is broken "
                         "(ModuleNotFoundError: No module named 'no_such_module_xyz')\n")  # fmt: skip
-    r = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--cc-analyzer", "broken", "--co", "-q",
-                        str(FIXTURE_CASES)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    r = broken_pytest
     assert r.returncode == 4 and "distribution cc-broken-plugin 0.3 is broken" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "harness", "score", "--analyzer", "not-one", "fx-null"],
-                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    r = not_one
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert "cc_notone:NOT_AN_ANALYZER of distribution cc-broken-plugin 0.3 is not a crashcourse Analyzer" in r.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FIXTURE_CASES, ROOT
+from conftest import FIXTURE_CASES, ROOT, concurrently
 from harness.corpus import discover, truth
 from harness.corpus.manifest import BUG_MARKER_RE
 from harness.scoring import cwe, sarif, scoreboard
@@ -83,20 +83,26 @@ def test_cwe_equivalences():
 
 
 def test_cli_truth_json_sarif_and_filters(cli):
-    r = cli("truth", cases=ROOT / "cases")
+    whole, concurrency, cwe_122, xml = concurrently(  # four independent runs
+        lambda: cli("truth", cases=ROOT / "cases"),
+        lambda: cli("truth", "--format", "sarif", "--class", "concurrency-*", cases=ROOT / "cases"),
+        lambda: cli("truth", "--cwe", "122", cases=FIXTURE_CASES),  # 122 is equivalent to nothing in the fixtures
+        lambda: cli("truth", "--format", "xml"),
+    )
+    r = whole
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert {c["case"] for c in doc["cases"]} == {c.id for c in CORPUS}
-    r = cli("truth", "--format", "sarif", "--class", "concurrency-*", cases=ROOT / "cases")
+    r = concurrency
     assert r.returncode == 0, r.stderr
     log = json.loads(r.stdout)
     validate_sarif(log)
     assert {res["properties"]["class"] for res in log["runs"][0]["results"]} == {
         "concurrency-race", "concurrency-deadlock", "concurrency-lifecycle"
     }
-    r = cli("truth", "--cwe", "122", cases=FIXTURE_CASES)  # 122 is equivalent to nothing in the fixtures
+    r = cwe_122
     assert r.returncode == 0 and json.loads(r.stdout)["cases"] == []
-    r = cli("truth", "--format", "xml")
+    r = xml
     assert r.returncode == 2 and r.stderr.count("\n") == 1
 
 

@@ -1,5 +1,6 @@
 """The workshop features: show, --explain, filters, quiz, --bless and snapshot drift."""
 
+import functools
 import json
 import os
 import re
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURE_CASES, ROOT
+from conftest import FIXTURE_CASES, ROOT, concurrently
 
 
 def test_show_renders_story_code_and_expectations(cli):
@@ -80,6 +81,13 @@ def test_explain_shows_the_streams_in_the_order_written_or_says_which_began():
                                      "--- stdout ---"]  # fmt: skip
 
 
+@functools.cache
+def _boxed_summary() -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "harness", "show", "fx-null", "--section", "summary"],
+                          capture_output=True, text=True, env=_explain_env(TTY_COMPATIBLE="1", COLUMNS="100"), cwd=ROOT)  # fmt: skip
+
+
+@pytest.mark.xdist_group("workshop-boxed")  # one worker: the control runs once
 @pytest.mark.parametrize("how", ["--plain before", "--plain after", "NO_COLOR", "TERM"])
 def test_plain_output_has_no_borders_even_on_a_terminal(how):
     """--plain (before or after the command), NO_COLOR or TERM=dumb turn the borders off where rich would draw them."""
@@ -93,10 +101,11 @@ def test_plain_output_has_no_borders_even_on_a_terminal(how):
         args.append("--plain")
     else:
         args = ["--plain", *args]
-    boxed = subprocess.run([sys.executable, "-m", "harness", "show", "fx-null", "--section", "summary"],
-                           capture_output=True, text=True, env=_explain_env(TTY_COMPATIBLE="1", COLUMNS="100"), cwd=ROOT)  # fmt: skip
+    boxed, plain = concurrently(  # the control (the same for every parametrization: run once per worker), and this one
+        _boxed_summary, lambda: subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True,
+                                               env=env, cwd=ROOT)
+    )  # fmt: skip
     assert "╭" in boxed.stdout, boxed.stdout + boxed.stderr  # the control: a terminal gets its panel
-    plain = subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True, env=env, cwd=ROOT)
     assert plain.returncode == 0, plain.stderr
     assert "Fixture: NULL store" in plain.stdout and not re.search(r"[│╭╰]", plain.stdout), plain.stdout
 
@@ -116,13 +125,23 @@ def test_a_paste_from_a_bordered_panel_is_read_too(tmp_path):
     assert (observed["kind"], observed["access"], observed["frames"]) == ("heap-use-after-free", "READ", ["on_ping_timer", "main"])
 
 
+@functools.cache
+def _shipped_ids() -> list[str]:
+    """The shipped corpus's ids, from `list --json` (its width does not depend on COLUMNS): once per worker."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CRASHCOURSE_CASES")}
+    r = subprocess.run([sys.executable, "-m", "harness", "list", "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+    return [c["id"] for c in json.loads(r.stdout)]
+
+
+@pytest.mark.xdist_group("workshop-list")  # one worker: the ids are read once
 @pytest.mark.parametrize("columns", [80, 120])
 def test_list_keeps_every_id_whole(columns):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CRASHCOURSE_CASES")}
     env["COLUMNS"] = str(columns)
-    r = subprocess.run([sys.executable, "-m", "harness", "list"], capture_output=True, text=True, env=env, cwd=ROOT)
-    ids = [c["id"] for c in json.loads(subprocess.run([sys.executable, "-m", "harness", "list", "--json"],
-                                                      capture_output=True, text=True, env=env, cwd=ROOT).stdout)]  # fmt: skip
+    r, ids = concurrently(
+        lambda: subprocess.run([sys.executable, "-m", "harness", "list"], capture_output=True, text=True, env=env, cwd=ROOT),
+        _shipped_ids,
+    )
     assert r.returncode == 0 and len(ids) > 80, r.stderr
     lines = r.stdout.splitlines()
     assert max(len(ln.rstrip()) for ln in lines) <= columns
@@ -192,8 +211,10 @@ def test_bless_then_drift_is_shown(cli, tmp_path):
     clean = cli("run", "fx-null", "--lens", "asan", cases=cases)
     assert "snapshot drift" not in clean.stderr, clean.stderr  # normalized: a rerun does not drift
     snaps[0].write_text(text.replace("SEGV on unknown address", "SEGV at a famous address"))
-    drifted = cli("run", "fx-null", "--lens", "asan", cases=cases)
+    drifted, strict = concurrently(  # two independent runs on the drifted snapshot
+        lambda: cli("run", "fx-null", "--lens", "asan", cases=cases),
+        lambda: cli("run", "fx-null", "--lens", "asan", "--strict", cases=cases),
+    )
     assert drifted.returncode == 0 and "snapshot drift: fx-null[bug-asan-asan]" in drifted.stderr
     assert "+==PID==ERROR: AddressSanitizer: SEGV on unknown address" in drifted.stderr
-    strict = cli("run", "fx-null", "--lens", "asan", "--strict", cases=cases)
     assert strict.returncode == 1
