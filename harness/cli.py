@@ -311,11 +311,11 @@ def case_json(c: Case) -> dict:
 
 
 def cmd_show(args) -> int:
-    from harness.teaching import show
-
     if args.section is not None and args.section not in SHOW_SECTIONS:
         raise UsageError(f"crashcourse show: no section '{args.section}'; the sections are {', '.join(SHOW_SECTIONS)}")
     cases = discover.select(_load([args.id]), [args.id])
+    from harness.teaching import show  # rich's Markdown: only once the case is known
+
     if args.no_spoilers:
         show.show_no_spoilers(cases[0])
     else:
