@@ -5,6 +5,9 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,8 +21,14 @@ CORPUS = ROOT / "cases"
 GDB_VALGRIND_LENSES = {"gdb", "valgrind", "helgrind", "drd"}
 
 
-def _doctor(tmp_path, *args):
-    return run_cli("doctor", *args, cases=CORPUS, cache=tmp_path / "cache", timeout=600)
+def _doctor(tmp_path, *args, path: str | None = None):
+    """`crashcourse doctor ARGS` on the corpus, as run_cli runs it, with the test's own cache; on another PATH
+    if given (passed to it, not set in this process: a test may run several at once, on different PATHs)."""
+    env = dict(os.environ, CRASHCOURSE_CASES=str(CORPUS), CRASHCOURSE_CACHE=str(tmp_path / "cache"), NO_COLOR="1", COLUMNS="200")
+    if path is not None:
+        env["PATH"] = path
+    return subprocess.run([sys.executable, "-m", "harness", "doctor", *args], capture_output=True, text=True, env=env,
+                          timeout=600, cwd=ROOT)  # fmt: skip
 
 
 def _runs_in_corpus() -> int:
@@ -53,10 +62,16 @@ def test_doctor_here_accounts_for_every_run_and_caches_its_probes(tmp_path):
     assert [v["run"] for v in again["lenses"]] == [v["run"] for v in found["lenses"]]
 
 
-def test_doctor_without_gdb_and_valgrind(tmp_path, monkeypatch):
-    base = json.loads(_doctor(tmp_path, "--json", "--no-probe").stdout)
-    monkeypatch.setenv("PATH", path_without(tmp_path / "bin", "gdb", "valgrind"))
-    r = _doctor(tmp_path, "--json", "--no-probe")
+def test_doctor_without_gdb_and_valgrind(tmp_path):
+    # three independent doctors at once (--no-probe writes nothing): the full PATH, and without gdb and
+    # valgrind in JSON and in plain text
+    stripped = path_without(tmp_path / "bin", "gdb", "valgrind")
+    with ThreadPoolExecutor(3) as pool:
+        full = pool.submit(_doctor, tmp_path, "--json", "--no-probe")
+        as_json = pool.submit(_doctor, tmp_path, "--json", "--no-probe", path=stripped)
+        as_text = pool.submit(_doctor, tmp_path, "--no-probe", path=stripped)
+    base = json.loads(full.result().stdout)
+    r = as_json.result()
     assert r.returncode == 1, r.stderr
     found = json.loads(r.stdout)
     lenses = {v["lens"]: v for v in found["lenses"]}
@@ -75,7 +90,7 @@ def test_doctor_without_gdb_and_valgrind(tmp_path, monkeypatch):
         assert {"gdb", "valgrind"} <= set(found["install"][0].split()), found["install"]
 
     # the same, for people: plain text in a pipe (no colour codes), the verdict last
-    r = _doctor(tmp_path, "--no-probe")
+    r = as_text.result()
     assert r.returncode == 1 and "\x1b[" not in r.stdout
     lines = r.stdout.splitlines()
     assert any(ln.strip().startswith("✘ gdb") for ln in lines)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -76,12 +77,36 @@ def _backend(where: Path, call: str, out: Path) -> str:
     return r.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="module")
+def _once_per_session(tmp_path_factory, name: str, make) -> Path:
+    """<the session's temp dir>/<name>, filled by make(folder) once per test session: the first xdist worker
+    to ask makes it under a file lock, the others wait and reuse it (they only read it)."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # popen-gwN's parent: the session's
+    out = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / f"{name}.done").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            make(out)
+            (shared / f"{name}.done").write_text("ok")
+    return out
+
+
+@pytest.fixture(scope="session")
 def dists(tmp_path_factory):
-    """The sdist of the checkout, and the wheel built from that sdist (the way pip installs an sdist)."""
+    """The sdist of the checkout, and the wheel built from that sdist (the way pip installs an sdist): built
+    once per session, for every worker."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed; install it with: apt-get install -y git")
-    tmp = tmp_path_factory.mktemp("dist")
+    tmp = _once_per_session(tmp_path_factory, "install-dists", _build_dists)
+    names = json.loads((tmp / "dists.json").read_text())
+    return tmp / "out" / names["sdist"], tmp / "out" / names["wheel"]
+
+
+def _build_dists(tmp: Path) -> None:
     src = _source_copy(tmp / "src")
     sdist = tmp / "out" / _backend(src, "build_sdist", tmp / "out")
     with tarfile.open(sdist) as t:
@@ -91,7 +116,7 @@ def dists(tmp_path_factory):
             t.extractall(tmp / "unpacked")
     [top] = (tmp / "unpacked").iterdir()
     wheel = tmp / "out" / _backend(top, "build_wheel", tmp / "out")
-    return sdist, wheel
+    (tmp / "dists.json").write_text(json.dumps({"sdist": sdist.name, "wheel": wheel.name}))
 
 
 def test_sdist_and_wheel_carry_the_corpus(dists):
@@ -115,14 +140,17 @@ def test_sdist_and_wheel_carry_the_corpus(dists):
     assert not any(n.startswith(("tests/", "cases/", "native/")) for n in names), "only the package at the top"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(dists, tmp_path_factory):
-    """The wheel installed into a folder of its own (pip --target, no dependencies: this interpreter has them)."""
-    target = tmp_path_factory.mktemp("site")
-    r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(target),
-                        str(dists[1])], capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    return target
+    """The wheel installed into a folder of its own (pip --target, no dependencies: this interpreter has them),
+    once per session, for every worker: the tests only read it (and copy it)."""
+
+    def install(target: Path) -> None:
+        r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(target),
+                            str(dists[1])], capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+
+    return _once_per_session(tmp_path_factory, "install-site", install)
 
 
 def _from_install(target: Path, cwd: Path, *args, cache: Path, timeout=600):
@@ -136,13 +164,16 @@ def test_installed_package_works_from_any_folder(installed, tmp_path):
     elsewhere = tmp_path / "somewhere-else"
     elsewhere.mkdir()
     corpus = installed / "harness" / "_corpus" / "cases"
-    r = _from_install(installed, elsewhere, "list", cache=tmp_path / "cache")
+    with ThreadPoolExecutor(3) as pool:  # three commands that only read, at once
+        listed = pool.submit(_from_install, installed, elsewhere, "list", cache=tmp_path / "cache")
+        my_truth = pool.submit(_from_install, installed, elsewhere, "truth", cache=tmp_path / "cache")
+        clone_truth = pool.submit(run_cli, "truth", cases=ROOT / "cases")
+    r = listed.result()
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-1] == f"{len(CASE_IDS)} cases in {corpus}"
 
     # the truth is the clone's, path for path (both name files as cases/<id>/...)
-    mine = _from_install(installed, elsewhere, "truth", cache=tmp_path / "cache")
-    clone = run_cli("truth", cases=ROOT / "cases")
+    mine, clone = my_truth.result(), clone_truth.result()
     assert mine.returncode == 0 and json.loads(mine.stdout) == json.loads(clone.stdout)
 
     # runs match their expectations, and their output matches the snapshots blessed in the clone
@@ -151,8 +182,10 @@ def test_installed_package_works_from_any_folder(installed, tmp_path):
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert not list(elsewhere.iterdir()), "nothing is written where the command was run"
 
-    for args in (["run", "double-free", "--lens", "plain", "--bless"], ["score", "--analyzer", "plain", "double-free", "--bless"]):
-        r = _from_install(installed, elsewhere, *args, cache=tmp_path / "cache")
+    refusals = (["run", "double-free", "--lens", "plain", "--bless"], ["score", "--analyzer", "plain", "double-free", "--bless"])
+    with ThreadPoolExecutor(2) as pool:
+        done = [(args, pool.submit(_from_install, installed, elsewhere, *args, cache=tmp_path / "cache")) for args in refusals]
+    for args, r in ((args, f.result()) for args, f in done):
         assert r.returncode == 2 and r.stderr.count("\n") == 1, (args, r.stderr)
         assert "installed package's copy of the corpus" in r.stderr and "clone" in r.stderr
 

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -73,14 +74,22 @@ def _offline_run(cache, *args):
 @pytest.mark.skipif(any(shutil.which(t) is None for t in ("gcc", "make", "tar", "sha256sum")),
                     reason="native/luajit-old needs gcc, make, tar, sha256sum; install them with: apt-get install -y build-essential")
 def test_after_prepare_luajit_finalizer_uaf_runs_offline(tmp_path):
-    # control: with the index unreachable and nothing fetched, the recipe cannot download: the run is skipped
-    r, [rec] = _offline_run(tmp_path / "empty-cache", "--lens", "plain")
-    assert rec["skipped"] and "pip could not download lupa==2.0" in rec["skipped"], r.stderr
-    if not _pypi_reachable():
+    # The control and `prepare` are independent (each its own cache; the control reaches no index): they run
+    # at once, the control beside the download and the build.
+    reachable = _pypi_reachable()
+    cache = tmp_path / "cache"
+    with ThreadPoolExecutor(2) as pool:
+        control = pool.submit(_offline_run, tmp_path / "empty-cache", "--lens", "plain")
+        if reachable:
+            prepared = pool.submit(run_cli, "prepare", "luajit-finalizer-uaf", "--lens", "plain", "--json", cases=CORPUS,
+                                   cache=cache, timeout=1800)  # fmt: skip
+        # control: with the index unreachable and nothing fetched, the recipe cannot download: the run is skipped
+        r, [rec] = control.result()
+        assert rec["skipped"] and "pip could not download lupa==2.0" in rec["skipped"], r.stderr
+    if not reachable:
         pytest.skip("prepare must download the lupa 2.0 sdist from PyPI once, and pypi.org:443 is unreachable here")
 
-    cache = tmp_path / "cache"
-    p = run_cli("prepare", "luajit-finalizer-uaf", "--lens", "plain", "--json", cases=CORPUS, cache=cache, timeout=1800)
+    p = prepared.result()
     assert p.returncode == 0, p.stdout + p.stderr
     [rt] = json.loads(p.stdout)["runtimes"]
     assert (rt["recipe"], rt["profile"], rt["before"], rt["what"]) == ("native/luajit-old", "plain", "fetch", "downloaded and built")

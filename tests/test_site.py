@@ -198,22 +198,29 @@ def _chromium() -> str | None:
     return None
 
 
+def _docs_tools_missing() -> list[str]:
+    return [m for m in ("mkdocs", "material", "mkdocs_gen_files") if importlib.util.find_spec(m) is None]
+
+
 def _need_docs_tools():
-    missing = [m for m in ("mkdocs", "material", "mkdocs_gen_files") if importlib.util.find_spec(m) is None]
-    if missing:
+    if missing := _docs_tools_missing():
         pytest.skip(f"site build needs {', '.join(missing)}: pip install -e '.[docs]'")
 
 
-def _need_browser() -> tuple[str, str]:
-    exe = _chromium()
-    if not exe:
-        pytest.skip("browser test needs Chromium: apt-get update && apt-get install -y chromium chromium-driver")
-    driver = shutil.which("chromedriver")
-    if not driver:
-        pytest.skip("browser test needs ChromeDriver (Chromium's own): apt-get install -y chromium-driver")
+def _browser_missing() -> str | None:
+    if not _chromium():
+        return "browser test needs Chromium: apt-get update && apt-get install -y chromium chromium-driver"
+    if not shutil.which("chromedriver"):
+        return "browser test needs ChromeDriver (Chromium's own): apt-get install -y chromium-driver"
     if importlib.util.find_spec("selenium") is None:
-        pytest.skip("browser test needs selenium: pip install -e '.[test]'")
-    return exe, driver
+        return "browser test needs selenium: pip install -e '.[test]'"
+    return None
+
+
+def _need_browser() -> tuple[str, str]:
+    if missing := _browser_missing():
+        pytest.skip(missing)
+    return _chromium(), shutil.which("chromedriver")
 
 
 def build_site(cases_dir: Path, out: Path) -> None:
@@ -230,8 +237,7 @@ def shared_site(tmp_path_factory, name: str, cases_dir: Path) -> Path:
     a file lock in the session's shared temp dir, the others wait and reuse it."""
     import fcntl
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # popen-gwN's parent: the session's
+    shared = _session_dir(tmp_path_factory)
     out = shared / f"site-{name}"
     with open(shared / f"site-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -240,6 +246,11 @@ def shared_site(tmp_path_factory, name: str, cases_dir: Path) -> Path:
             build_site(cases_dir, out)
             (out / ".built").write_text("ok")
     return out
+
+
+def _session_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # popen-gwN's parent: the session's
 
 
 class _Server:
@@ -276,18 +287,26 @@ class Browser:
         self.driver = webdriver.Chrome(options=opts, service=Service(driver))
         self.driver.set_page_load_timeout(60)
         self.shots = shots
+        self.loaded: tuple[str, int] | None = None
 
-    def dom(self, url: str) -> str:
-        """The document after its scripts ran (what `chromium --dump-dom` printed)."""
+    def load(self, url: str, height: int) -> None:
+        """`url` in a window 1280 pixels wide and `height` high, freshly loaded (its scripts ran)."""
+        self.driver.set_window_size(1280, height)
         self.driver.get(url)
+        self.loaded = (url, height)
+
+    def dom(self, url: str, height: int = 2000) -> str:
+        """The document after its scripts ran (what `chromium --dump-dom` printed), loaded afresh; a
+        screenshot of the same url and height right after it shows this very load."""
+        self.load(url, height)
         dom = self.driver.execute_script("return document.documentElement.outerHTML")
         assert dom and dom.strip(), f"chromium gave no DOM for {url}"
         return dom
 
     def screenshot(self, url: str, name: str, height: int = 2000) -> Path:
         path = self.shots / name
-        self.driver.set_window_size(1280, height)
-        self.driver.get(url)
+        if self.loaded != (url, height):  # not what dom() just loaded: load it
+            self.load(url, height)
         self.driver.save_screenshot(str(path))
         assert path.is_file() and path.stat().st_size > 10_000, f"no screenshot of {url}"
         print(f"screenshot: {path}")
@@ -305,8 +324,37 @@ def shots_dir(tmp_path_factory) -> Path:
     return d
 
 
+@functools.cache
+def _corpus_load_error() -> str | None:
+    from harness.errors import ManifestError
+
+    try:
+        load_all(ROOT / "cases")
+    except ManifestError as err:
+        return str(err)
+    return None
+
+
 @pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory):
+def corpus_build(request, tmp_path_factory):
+    """The corpus site's build (shared_site), started in the background by the first site fixture a worker
+    sets up, when the session has a test that needs it and could run: it runs while the fixture site is
+    built and its pages are checked. A Future, or None; the session waits for it at its end, so no build
+    outlives it. (Every test of corpus_site also takes the browser.)"""
+    wanted = any("corpus_site" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    if not wanted or _docs_tools_missing() or _browser_missing() or _corpus_load_error():
+        yield None
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    _session_dir(tmp_path_factory)  # the temp dirs are made here, not in the thread
+    pool = ThreadPoolExecutor(1)
+    yield pool.submit(shared_site, tmp_path_factory, "corpus", ROOT / "cases")
+    pool.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(corpus_build, tmp_path_factory):
     _need_docs_tools()
     out = shared_site(tmp_path_factory, "fixtures", SITE_CASES)
     server = _Server(out)
@@ -315,7 +363,7 @@ def fixture_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(shots_dir, tmp_path_factory):
+def browser(corpus_build, shots_dir, tmp_path_factory):
     exe, driver = _need_browser()
     b = Browser(exe, driver, shots_dir, tmp_path_factory.mktemp("chromium-profile"))
     yield b
@@ -358,7 +406,7 @@ def test_index_page_has_the_case_table(fixture_site, browser):
 def test_case_page_shows_captured_asan_output(fixture_site, browser):
     out, url = fixture_site
     page = url + "cases/fx-heap-overflow/"
-    text = _text(browser.dom(page))
+    text = _text(browser.dom(page, height=4000))
     assert ASAN_TEXT in text
     assert "WRITE of size 11" in text
     assert "--- repro.c" in text and "+++ fixed.c" in text  # the diff
@@ -369,22 +417,18 @@ def test_case_page_shows_captured_asan_output(fixture_site, browser):
     # content is in the document (site.css shows the blocks one after another; see the screenshot)
     html_text = (out / "cases" / "fx-heap-overflow" / "index.html").read_text()
     (out / "cases" / "fx-heap-overflow" / "nojs.html").write_text(re.sub(r"<script\b.*?</script>", "", html_text, flags=re.S))
-    nojs = browser.dom(page + "nojs.html")
+    nojs = browser.dom(page + "nojs.html", height=5000)
     assert 'class="no-js"' in nojs and ASAN_TEXT in _text(nojs)
     browser.screenshot(page + "nojs.html", "fx-heap-overflow-nojs.png", height=5000)
 
 
 @pytest.fixture(scope="session")
-def corpus_site(tmp_path_factory):
+def corpus_site(corpus_build, tmp_path_factory):
     """The real corpus's site, built once per session for the tests that look at its pages."""
     _need_docs_tools()
-    from harness.errors import ManifestError
-
-    try:
-        load_all(ROOT / "cases")
-    except ManifestError as err:
+    if err := _corpus_load_error():
         pytest.skip(f"the corpus does not load yet: {err}")
-    out = shared_site(tmp_path_factory, "corpus", ROOT / "cases")
+    out = corpus_build.result() if corpus_build else shared_site(tmp_path_factory, "corpus", ROOT / "cases")
     server = _Server(out)
     yield out, server.url
     server.close()
@@ -400,7 +444,7 @@ def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
         pytest.skip(f"cases/{CORPUS_CASE} has no blessed bug.asan snapshot yet (crashcourse run {CORPUS_CASE} --bless)")
     _, url = corpus_site
     page = url + f"cases/{CORPUS_CASE}/"
-    assert ASAN_TEXT in _text(browser.dom(page))
+    assert ASAN_TEXT in _text(browser.dom(page, height=4000))
     browser.screenshot(page, f"{CORPUS_CASE}.png", height=4000)
     browser.screenshot(url, "corpus-index.png")
 
@@ -409,7 +453,7 @@ def test_corpus_case_page_shows_captured_asan_output(browser, corpus_site):
 def test_index_filter_keeps_matching_rows_and_hides_empty_groups(browser, corpus_site):
     """`?q=` pre-fills the home page's filter: only matching rows stay, and a group left empty is hidden."""
     _, url = corpus_site
-    dom = browser.dom(url + "?q=heap-use-after-free")
+    dom = browser.dom(url + "?q=heap-use-after-free", height=1400)
     m = re.search(r'id="cc-filter"[^>]*data-shown="(\d+)"|data-shown="(\d+)"[^>]*id="cc-filter"', dom)
     assert m, "the filter did not run"
     shown = int(m.group(1) or m.group(2))
@@ -437,7 +481,7 @@ PICTURE_PAGES = [
 def test_corpus_page_draws_its_picture(browser, corpus_site, kind, case_id, words):
     _, url = corpus_site
     page = url + f"cases/{case_id}/"
-    dom = browser.dom(page)
+    dom = browser.dom(page, height=1800)
     m = re.search(rf'<svg[^>]*class="cc-picture cc-{kind}".*?</svg>', dom, re.S)
     assert m, f"no {kind} picture on {page}"
     svg_text = _text(m.group(0))
