@@ -67,10 +67,7 @@ def compiler_says(cc: str, flag: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     with contextlib.suppress(OSError):
-        store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_name(f".compilers-{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({**known, key: out}, indent=0, sort_keys=True))
-        os.replace(tmp, store)
+        paths.write_atomically(store, json.dumps({**known, key: out}, indent=0, sort_keys=True))
     return out
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -352,10 +351,7 @@ def read_toml(path: Path) -> tuple[dict, Callable[[], None]]:
         with contextlib.suppress(OSError, TypeError, ValueError):
             blob = json.dumps(data, ensure_ascii=False)
             if json.loads(blob) == data:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                tmp = kept.with_name(f".{key}-{os.getpid()}.tmp")
-                tmp.write_text(blob, encoding="utf-8")
-                os.replace(tmp, kept)  # never half-written
+                paths.write_atomically(kept, blob)
 
     return data, keep
 

@@ -125,11 +125,19 @@ NATIVE_DIR = native_dir()
 
 def cache_root() -> Path:
     """Where builds, fetched sources, probe results, compilers' version answers and parsed manifests are
-    kept: $CRASHCOURSE_CACHE, else the user's
-    cache folder (platformdirs: ~/.cache/crashcourse on Linux, honouring $XDG_CACHE_HOME;
-    ~/Library/Caches/crashcourse on macOS)."""
+    kept: $CRASHCOURSE_CACHE, else the user's cache folder (platformdirs: ~/.cache/crashcourse on Linux,
+    honouring $XDG_CACHE_HOME; ~/Library/Caches/crashcourse on macOS)."""
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("crashcourse", appauthor=False))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file whole or not at all (a private temporary beside it, then a rename), its folder made
+    first: a reader, or another command writing the same file, never sees it half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness.corpus import machine
+from harness.corpus.paths import write_atomically
 from harness.execution import contain
 from harness.execution.build import cache_root
 
@@ -170,12 +171,7 @@ def _load_cache() -> dict:
 
 def _store(key: str, detail: str) -> None:
     with contextlib.suppress(OSError):
-        path = _probe_cache()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {**_load_cache(), key: detail}
-        tmp = path.with_name(f".probes-{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=0, sort_keys=True))
-        os.replace(tmp, path)
+        write_atomically(_probe_cache(), json.dumps({**_load_cache(), key: detail}, indent=0, sort_keys=True))
 
 
 def sanitizer(cc: str, san: str, runtime: str | None, missing: str) -> Check:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
 
 from harness.corpus.manifest import RunSpec
+from harness.corpus.paths import write_atomically
 from harness.diagnose import diagnose
 from harness.diagnose.observation import Observation
 from harness.execution import build
@@ -184,11 +184,7 @@ def save_durations(records: list[RunRecord]) -> None:
         return
     path = _durations_file()
     with contextlib.suppress(OSError):
-        merged = {**load_durations(), **new}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".durations-{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(merged, indent=0, sort_keys=True))
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps({**load_durations(), **new}, indent=0, sort_keys=True))
 
 
 def _one(spec: RunSpec, artifact: Prepared, repeat: int, slot: Slot, replay: bool) -> RunRecord | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.corpus import machine
-from harness.corpus.paths import root
+from harness.corpus.paths import root, write_atomically
 from harness.execution.build import cache_root
 from harness.execution.children import CHILDREN
 from harness.pipeline.record import RunRecord, describe
@@ -296,10 +296,7 @@ def bless(case_dir: Path, rec: RunRecord, language: str | None = None) -> Path |
     if rec.skipped:
         return None
     path = path_for(case_dir, rec, language=language)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(render(rec, case_dir), encoding="utf-8")
-    os.replace(tmp, path)  # never half-written
+    write_atomically(path, render(rec, case_dir))
     return path
 
 

@@ -7,12 +7,11 @@ The state lives in each workspace (`.crashcourse.json`) and the quiz's in the ex
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from harness.corpus.manifest import HINT_LEVELS, load_case
-from harness.corpus.paths import cases_dir
+from harness.corpus.paths import cases_dir, write_atomically
 from harness.corpus.tracks import default_path, find_track, load_tracks
 from harness.errors import UsageError
 from harness.teaching.exercises.workspace import DEFAULT_FOLDER, STATE, Workspace, exercise_title, now
@@ -69,9 +68,7 @@ def save_quiz(folder: Path, answers: list[dict[str, Any]]) -> Path:
     data = {"sessions": sessions, "cases": best,
             "right": sum(s["right"] for s in sessions), "asked": sum(s["asked"] for s in sessions)}  # fmt: skip
     path = folder / QUIZ
-    tmp = folder / f".{QUIZ}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(data, indent=2) + "\n")
     return path
 
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.corpus.catalog import LENS_INFO
 from harness.corpus.manifest import Case
-from harness.corpus.paths import cases_dir
+from harness.corpus.paths import cases_dir, write_atomically
 from harness.corpus.strip import language_of, unit_files, write_stripped
 from harness.errors import UsageError
 
@@ -89,9 +88,7 @@ class Workspace:
         }  # fmt: skip
 
     def save(self) -> None:
-        tmp = self.path / f".{STATE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(self.as_dict(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path / STATE)
+        write_atomically(self.path / STATE, json.dumps(self.as_dict(), indent=2) + "\n")
 
     # ---- the participant's code ----
     def code_files(self) -> list[Path]:
