@@ -5,6 +5,7 @@ One RunRecord per run is the public, stable output (see README, "The run record"
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import threading
@@ -187,33 +188,53 @@ def save_durations(records: list[RunRecord]) -> None:
         write_atomically(path, json.dumps({**load_durations(), **new}, indent=0, sort_keys=True))
 
 
-def _one(spec: RunSpec, artifact: Prepared, repeat: int, slot: Slot, replay: bool) -> RunRecord | None:
-    """execute() in a thread of its own, as the pool would run it: the main thread only waits, so a
-    Ctrl-C (raised there by the CLI's handler) kills the children first and then waits for the run."""
-    box: dict[str, object] = {}
-    finished = threading.Event()  # not Thread.join: a join cut short by a signal can mark a running thread ended
+def _in_threads(calls: list[Callable[[], RunRecord]], workers: int, on_result: Callable[[int, RunRecord], None]) -> None:
+    """Each call in one of `workers` threads, started in the order given; each record is handed to
+    `on_result` in this thread as it finishes. Threads and a condition, not concurrent.futures (its
+    import brings logging: ~10 ms of a one-case command). The calling thread only waits, so a Ctrl-C
+    (raised here by the CLI's handler) kills the live children first, waits for the runs, then goes up.
+    A run cut short by that (Interrupted) hands in nothing."""
+    finished: collections.deque[tuple[int, RunRecord | None, BaseException | None]] = collections.deque()
+    ready = threading.Condition()
+    todo = iter(range(len(calls)))
+    take = threading.Lock()
+    stop = threading.Event()
 
-    def target() -> None:
-        try:
-            box["rec"] = execute(spec, artifact, repeat, slot, replay)
-        except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
-            box["err"] = err
-        finally:
-            finished.set()
+    def worker() -> None:
+        while not stop.is_set():
+            with take:
+                i = next(todo, None)
+            if i is None:
+                return
+            try:
+                out: tuple[int, RunRecord | None, BaseException | None] = (i, calls[i](), None)
+            except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
+                out = (i, None, err)
+            with ready:
+                finished.append(out)
+                ready.notify()
 
-    threading.Thread(target=target, name="crashcourse-run", daemon=True).start()
+    threads = [threading.Thread(target=worker, name="crashcourse-run", daemon=True) for _ in range(max(1, min(workers, len(calls))))]
+    for t in threads:
+        t.start()
     try:
-        finished.wait()
+        for _ in range(len(calls)):
+            with ready:  # not Thread.join: a join cut short by a signal can mark a running thread ended
+                while not finished:
+                    ready.wait()
+                i, rec, err = finished.popleft()
+            if isinstance(err, Interrupted):
+                continue
+            if err is not None:
+                raise err
+            on_result(i, rec)  # type: ignore[arg-type]
     except BaseException:
-        kill_everything()
-        finished.wait()
+        stop.set()  # nothing more starts
+        kill_everything()  # Ctrl-C or a harness error: kill the live children first, so the runs end quickly
+        for t in threads:
+            while t.is_alive():
+                t.join(0.05)
         raise
-    err = box.get("err")
-    if isinstance(err, Interrupted):
-        return None
-    if err is not None:
-        raise err
-    return box["rec"]  # type: ignore[return-value]
 
 
 def run_all(
@@ -233,14 +254,7 @@ def run_all(
     if on_built:
         on_built(build.stats["compiled"], build.stats["cached"])
     work = [(s, r) for r in range(repeat) for s in specs]
-    if len(work) == 1:  # one run: one thread, no pool (concurrent.futures and logging: ~10 ms of the command)
-        rec = _one(work[0][0], artifacts.get(work[0][0]), work[0][1], Slot(threading.Semaphore(1)), replay)
-        if rec is not None and on_record:
-            on_record(rec)
-        done = [rec] if rec is not None else []
-        save_durations(done)
-        return done
-    known = load_durations()
+    known = load_durations() if len(work) > 1 else {}
 
     def expected(item):
         s, r = item
@@ -250,24 +264,18 @@ def run_all(
     order = sorted(range(len(work)), key=lambda i: expected(work[i]))
     records: list[RunRecord | None] = [None] * len(work)
     sem = threading.Semaphore(max(1, jobs))
-    import concurrent.futures as cf
 
-    with cf.ThreadPoolExecutor(max_workers=max(1, jobs) * 4) as pool:
-        futures = {pool.submit(execute, work[i][0], artifacts.get(work[i][0]), work[i][1], Slot(sem), replay): i for i in order}
-        try:
-            for fut in cf.as_completed(futures):
-                try:
-                    rec = fut.result()
-                except Interrupted:
-                    continue
-                records[futures[fut]] = rec
-                if on_record:
-                    on_record(rec)
-        except BaseException:
-            kill_everything()  # Ctrl-C: kill the live children first, so the pool's shutdown is quick
-            for f in futures:
-                f.cancel()
-            raise
+    def call(i: int) -> Callable[[], RunRecord]:
+        s, r = work[i]
+        return lambda: execute(s, artifacts.get(s), r, Slot(sem), replay)
+
+    def arrived(k: int, rec: RunRecord) -> None:
+        records[order[k]] = rec
+        if on_record:
+            on_record(rec)
+
+    # a run whose child sleeps gives its slot away: more threads than slots, so the next run can start
+    _in_threads([call(i) for i in order], max(1, jobs) * 4, arrived)
     done = [r for r in records if r is not None]
     save_durations(done)
     return done
