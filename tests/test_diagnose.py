@@ -204,15 +204,14 @@ def test_cli_prints_the_kind_and_the_cases_that_teach_it(tmp_path, capsys):
 
 
 def test_cli_json_has_the_run_records_observed_fields(tmp_path, capsys):
-    from dataclasses import fields
-
+    from harness.corpus.values import fields
     from harness.diagnose.observation import Observation
 
     p = tmp_path / "r.txt"
     p.write_text(REPORTS[4][1])
     assert main(["diagnose", str(p), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data["observed"]) == {f.name for f in fields(Observation)}
+    assert set(data["observed"]) == set(fields(Observation))
     assert data["observed"]["kind"] == "use-of-uninitialized-value"
     assert all(set(c) == {"id", "title", "lenses"} for c in data["cases"])
     assert data["cases"], "the corpus has MemorySanitizer cases"

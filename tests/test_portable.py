@@ -16,12 +16,12 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, concurrently
+from harness.corpus.values import replace
 
 PORTABLE = ROOT / "tests" / "fixtures" / "portable"  # fx-tools: plain, asan (gcc-only), valgrind, fanalyzer
 CASES = ROOT / "cases"

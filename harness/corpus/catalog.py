@@ -7,8 +7,7 @@ here lets the corpus layer know the lenses without importing them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from harness.corpus.values import Value
 from harness.errors import UsageError
 
 LANGUAGES = ("c", "cpp", "lua", "python")
@@ -19,8 +18,7 @@ NATIVE = ("c", "cpp")
 DEFAULT_PROFILE = {"c": "O0", "cpp": "O0", "lua": "luajit", "python": "cpython"}
 
 
-@dataclass(frozen=True)
-class LensInfo:
+class LensInfo(Value, frozen=True):
     name: str
     languages: tuple[str, ...]
     description: str

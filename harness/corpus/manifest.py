@@ -9,13 +9,16 @@ import contextlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from harness.corpus import machine, paths
 from harness.corpus.catalog import LANGUAGES, LENS_INFO, lens_info
+from harness.corpus.values import Value, field, replace
 from harness.errors import ManifestError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a run's start-up does without it
+if TYPE_CHECKING:
+    from typing import Any
 
 VARIANTS = ("bug", "fixed")
 SIGNAL_NAMES_RE = re.compile(r"^(none|SIG[A-Z0-9]+)$")
@@ -75,8 +78,7 @@ BUG_MARKER_RE = re.compile(r"(?<![`'\"])(?://|#|--|/\*)\s*BUG\b")
 LOCATION_RE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>[1-9][0-9]*)$")
 
 
-@dataclass(frozen=True)
-class FlawLocation:
+class FlawLocation(Value, frozen=True):
     file: str  # relative to the case folder
     line: int
     role: str
@@ -96,8 +98,7 @@ class FlawLocation:
         return d
 
 
-@dataclass(frozen=True)
-class Flaw:
+class Flaw(Value, frozen=True):
     """Ground truth for the bug variant; the fixed variant is the negative (no flaw at any line)."""
 
     cwe: list[int]
@@ -127,8 +128,7 @@ HINT_LEVELS = ("symptom", "lens", "where", "fix")  # revealed in this order by `
 EXERCISE_KEYS = {"title", "symptom", "hints", "must"}
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(Value, frozen=True):
     title: str  # neutral: what the program does, never what is wrong with it
     symptom: str  # what its users saw, in their words, with no diagnosis (TASK.md)
     hints: dict[str, str]  # HINT_LEVELS -> text
@@ -141,8 +141,7 @@ class Exercise:
         return d
 
 
-@dataclass(frozen=True)
-class Expectation:
+class Expectation(Value, frozen=True):
     variant: str
     lens: str
     profile: str | None
@@ -184,8 +183,7 @@ class Expectation:
 CLEAN = {"signal": "none", "exit_code": 0, "timed_out": False, "kind": "none"}
 
 
-@dataclass(frozen=True)
-class RunSpec:
+class RunSpec(Value, frozen=True):
     """One run to do: a case's variant under a lens and profile."""
 
     case: Case
@@ -198,8 +196,7 @@ class RunSpec:
         return f"{self.case.id}[{self.variant}-{self.lens}-{self.profile}]"
 
 
-@dataclass(eq=False)
-class Case:
+class Case(Value, eq=False):
     id: str
     path: Path  # the case folder
     title: str
@@ -334,10 +331,8 @@ def read_toml(path: Path) -> tuple[dict, Callable[[], None]]:
     A one-case command then reads JSON instead of importing and running tomllib (~15 ms of its
     start-up). The key is a hash of the text, so an edited manifest is parsed afresh; only data that
     JSON carries back exactly is kept (a TOML date is not: that file is parsed every time)."""
-    import hashlib
-
     text = path.read_text(encoding="utf-8")
-    key = hashlib.sha256(f"{PARSED_FORMAT}\0{text}".encode()).hexdigest()[:24]
+    key = paths.sha256(f"{PARSED_FORMAT}\0{text}".encode()).hexdigest()[:24]
     kept = paths.cache_root() / "manifests" / f"{key}.json"
     with contextlib.suppress(OSError, ValueError):
         data = json.loads(kept.read_text(encoding="utf-8"))

@@ -141,3 +141,16 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def sha256(data: bytes = b""):
+    """hashlib.sha256 for the cache's keys, from Python's own implementation where it has one: hashlib
+    loads OpenSSL (_hashlib) on import, a few ms of every command's start-up. The digest is the same."""
+    try:
+        from _sha256 import sha256 as impl  # CPython 3.11; 3.12 calls it _sha2
+    except ImportError:
+        try:
+            from _sha2 import sha256 as impl
+        except ImportError:  # a Python built without its own hashes
+            from hashlib import sha256 as impl
+    return impl(data)

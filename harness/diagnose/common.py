@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from harness.corpus.values import Value, field
 
 
-@dataclass
-class Report:
+class Report(Value):
     tool: str
     kind: str | None
     message: str

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from harness.corpus.values import Value, asdict, field
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a run's start-up does without it
+if TYPE_CHECKING:
+    from typing import Any
 
 
-@dataclass
-class Observation:
+class Observation(Value):
     signal: str | None = None  # "SIGSEGV", ... or None
     exit_code: int | None = None  # None when killed by a signal or by the watchdog
     timed_out: bool = False

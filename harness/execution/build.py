@@ -13,7 +13,6 @@ built in a private directory and renamed into place, so parallel builders never 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import json
 import os
@@ -23,13 +22,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import _cffi_backend  # its version is cffi's (cffi refuses another); importing cffi itself waits for a build
 
 from harness.corpus import machine, paths
 from harness.corpus.manifest import Case
+from harness.corpus.values import Value
 
 BUILD_RECIPE_VERSION = "5"
 # Every profile is built with the compiler's usual warnings on: they are part of the lesson, recorded
@@ -68,8 +67,7 @@ class BuildError(Exception):
         self.log = log
 
 
-@dataclass(frozen=True)
-class Artifact:
+class Artifact(Value, frozen=True):
     kind: str  # "module" | "exe" | "analysis"
     path: Path  # module dir, exe path, or the analysis log
     module: str = ""  # the importable module name, for kind == "module"
@@ -125,7 +123,7 @@ def _compiler_identity(cc: str) -> str:
 
 
 def _key(kind: str, case: Case, variant: str, profile: str, flags: list[str]) -> str:
-    h = hashlib.sha256()
+    h = paths.sha256()
     src = case.source(variant)
     parts = {
         "recipe": BUILD_RECIPE_VERSION,

@@ -29,7 +29,8 @@ import contextlib
 import os
 import struct
 import time
-from dataclasses import dataclass, field
+
+from harness.corpus.values import Value, field
 
 # syscall numbers per architecture; only the calls that block
 _X86_64 = {
@@ -56,8 +57,7 @@ def supported() -> bool:
     return bool(NR) and os.path.exists("/proc/self/task")
 
 
-@dataclass
-class Sample:
+class Sample(Value):
     t: float
     cpu_ns: int = 0
     wait_ns: int = 0  # the longest any task of the run has waited for a CPU, runnable (schedstat's run-queue delay)

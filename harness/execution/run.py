@@ -24,9 +24,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.corpus.values import Value, field
 from harness.execution import contain
 from harness.execution import hang as hang_mod
 
@@ -46,16 +46,14 @@ class Interrupted(Exception):
     """The user pressed Ctrl-C: no new child is started."""
 
 
-@dataclass
-class Limits:
+class Limits(Value):
     timeout_s: float = 10.0
     memory_mb: int | None = 2048  # RLIMIT_AS; None where a sanitizer or valgrind reserves huge address space
     cpu_s: int = 60
     core: bool = False  # allow a core dump (RLIMIT_CORE unlimited) for the gdb lens
 
 
-@dataclass
-class ChildResult:
+class ChildResult(Value):
     argv: list[str]
     returncode: int | None
     signal: str | None

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import importlib
-from typing import TYPE_CHECKING
 
 from harness.corpus.catalog import LENS_INFO, lens_info
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a run's start-up does without it
 if TYPE_CHECKING:
     from harness.lenses.base import Lens
 

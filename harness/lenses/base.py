@@ -7,12 +7,12 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.corpus import machine
 from harness.corpus.catalog import LENS_INFO, LensInfo
 from harness.corpus.manifest import RunSpec
+from harness.corpus.values import Value, field
 from harness.diagnose.observation import Observation
 from harness.execution.build import Artifact
 from harness.execution.children import CHILDREN
@@ -33,8 +33,7 @@ ASAN_OPTIONS = {
 }
 
 
-@dataclass
-class Plan:
+class Plan(Value):
     """How one run is carried out."""
 
     argv: list[str] = field(default_factory=list)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
 
 from harness.corpus.manifest import METRIC_RE, Expectation
+from harness.corpus.values import Value
 from harness.diagnose.observation import Observation
 
 OPS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, ">": operator.gt, "<": operator.lt}
 
 
-@dataclass
-class Mismatch:
+class Mismatch(Value):
     field: str
     expected: object
     observed: object

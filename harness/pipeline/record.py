@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
 
+from harness.corpus.values import Value, field
 from harness.pipeline.compare import Mismatch
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a run's start-up does without it
+if TYPE_CHECKING:
+    from typing import Any
 
-@dataclass
-class RunRecord:
+
+class RunRecord(Value):
     case: str
     variant: str
     lens: str

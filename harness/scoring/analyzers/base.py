@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.corpus import values
 from harness.corpus.manifest import Case
 from harness.execution.run import workdir as make_workdir
 
@@ -79,8 +80,7 @@ class Analyzer:
         return out
 
 
-@dataclass(eq=False)
-class BlindCase(Case):
+class BlindCase(Case, eq=False):  # a value class, as Case (harness.corpus.values)
     """What an analyzer is given in blind mode (the default) in place of a case: one unit of the blind
     view, a folder holding one variant's code, comments and markers removed, lines at their numbers.
 
@@ -94,7 +94,7 @@ class BlindCase(Case):
     The `variant` argument that comes with it is always "unit": which variant it is stays with the scorer.
     """
 
-    files: list[str] = field(default_factory=list)
+    files: list[str] = values.field(default_factory=list)
 
     def source(self, variant: str = "unit") -> Path:
         return self.path / self.variants["unit"]

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.corpus import machine
+from harness.corpus import machine, values
 from harness.corpus.manifest import CLEAN, Case, Expectation, RunSpec
 from harness.corpus.strip import unit_files
 from harness.execution import build
@@ -188,7 +188,7 @@ def shared_lines(bug_out: str, fixed_out: str) -> list[str]:
 
 def baseline_specs(shipped: Case) -> list[RunSpec]:
     """The shipped twins under plain, forced (never natural, whatever the environment says)."""
-    quiet = dataclasses.replace(shipped, run={**shipped.run, "env": {**shipped.run.get("env", {}), NATURAL_ENV: "0"}})
+    quiet = values.replace(shipped, run={**shipped.run, "env": {**shipped.run.get("env", {}), NATURAL_ENV: "0"}})
     profile = shipped.profiles_for("plain")[0]
     return [RunSpec(quiet, v, "plain", profile) for v in ("bug", "fixed")]
 
