@@ -45,6 +45,9 @@ class _Unbuilt:
         return {}
 
 
+COMMANDS = ("list", "show", "run", "prepare", "doctor", "diagnose", "quiz", "exercise", "truth", "score", "export")  # as built
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole CLI; with `only`, the arguments of that command alone (the one main() is about to run)."""
     p = _Parser(prog="crashcourse", description="Reproducible crash and concurrency bugs, each with its fixed twin.")
@@ -53,6 +56,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     real_add = sub.add_parser
 
     def add_parser(name: str, **kw):
+        if only in COMMANDS and name != only:
+            return _Unbuilt()  # never parsed: `only` is a command (an unknown word builds them all, for the error)
         parser = real_add(name, **kw)
         return parser if only in (None, name) else _Unbuilt()
 

@@ -313,10 +313,16 @@ def test_plain_goes_before_or_after_any_command_exercise_included():
 
 def test_building_only_the_command_that_runs_parses_the_same():
     """main() builds the arguments of the command it runs, not all twelve: same namespace as the full parser."""
-    from harness.cli import _command_of, build_parser
+    from harness.cli import COMMANDS, _command_of, build_parser
+    from harness.errors import UsageError
 
     for argv in (["run", "double-free", "--lens", "asan", "--json"], ["--plain", "list", "--tag", "memory"],
                  ["exercise", "check", "x", "--plain"], ["score", "--analyzer", "plain", "double-free"],
                  ["show", "double-free", "--section", "story"], ["diagnose", "-"]):  # fmt: skip
         assert vars(build_parser(_command_of(argv)).parse_args(argv)) == vars(build_parser().parse_args(argv)), argv
     assert _command_of(["--help"]) is None and _command_of(["--plain", "run"]) == "run"
+    full = build_parser()
+    [sub] = [a for a in full._actions if a.dest == "command"]
+    assert tuple(sub.choices) == COMMANDS  # what build_parser(only=...) relies on to skip the others
+    with pytest.raises(UsageError, match="invalid choice: 'runn' \\(choose from 'list', 'show', 'run',"):
+        build_parser(_command_of(["runn", "x"])).parse_args(["runn", "x"])  # a typo still lists every command
