@@ -368,10 +368,12 @@ def cmd_run(args) -> int:
         os.environ[natural.ENV] = "1"  # lenses pass it to every child (harness/lenses/base.py)
     if args.explain:
         return _run_explained(specs, args, out)
+    snaps = None if args.natural else _Snapshots(cases, args.bless)  # each run is checked as it ends
     if args.json or not out.is_terminal:
         records = pipeline.run_all(
             specs, jobs, args.repeat,
-            on_built=lambda c, k: err.print(f"build: {c} compiled, {k} from cache", style="dim"), replay=args.replay,
+            on_built=lambda c, k: err.print(f"build: {c} compiled, {k} from cache", style="dim"),
+            on_record=snaps.see if snaps else None, replay=args.replay,
         )  # fmt: skip
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -387,11 +389,13 @@ def cmd_run(args) -> int:
             def done(rec):
                 progress.advance(task)
                 progress.update(task, description=f"running · last: {rec.id}")
+                if snaps:
+                    snaps.see(rec)
 
             records = pipeline.run_all(specs, jobs, args.repeat, on_built=built, on_record=done, replay=args.replay)
     if args.natural:
         return _natural_report(records, cases, args, out, err)
-    drifted = _snapshots(records, cases, args.bless, err)
+    drifted = snaps.report(records, err)  # type: ignore[union-attr]
     if args.json:
         print(to_json(records, args.output))
     else:
@@ -430,27 +434,39 @@ def _natural_report(records, cases, args, out, err) -> int:
     return 0
 
 
-def _snapshots(records, cases, bless: bool, err) -> int:
-    """Bless, or show a readable diff where a run's output drifted from its snapshot. Returns the drift count."""
-    from harness.pipeline import snapshots
+class _Snapshots:
+    """Bless each run's snapshot, or diff it against the blessed one, as the run ends: while the other
+    runs of the command still run, not after them all. `report` then says it, in the records' order."""
 
-    by_id = {c.id: c for c in cases}
-    drifted = 0
-    for rec in records:
+    def __init__(self, cases, bless: bool) -> None:
+        self.by_id, self.bless, self.done = {c.id: c for c in cases}, bless, {}
+
+    def see(self, rec) -> None:
+        from harness.pipeline import snapshots
+
         if rec.repeat:
-            continue
-        case_dir = by_id[rec.case].path
-        if bless:
-            path = snapshots.bless(case_dir, rec, by_id[rec.case].language)
-            if path:
-                err.print(f"blessed {path}", style="dim", markup=False, highlight=False)
-            continue
-        diff = snapshots.drift(case_dir, rec, by_id[rec.case].language)
-        if diff:
-            drifted += 1
-            err.print(f"snapshot drift: {rec.id} (review, then --bless if the change is right)", style="yellow", markup=False)
-            err.print(diff, markup=False, highlight=False)
-    return drifted
+            return
+        case = self.by_id[rec.case]
+        do = snapshots.bless if self.bless else snapshots.drift
+        self.done[id(rec)] = do(case.path, rec, case.language)
+
+    def report(self, records, err) -> int:
+        """What blessing wrote, or a readable diff where a run's output drifted. Returns the drift count."""
+        drifted = 0
+        for rec in records:
+            if rec.repeat:
+                continue
+            if id(rec) not in self.done:
+                self.see(rec)
+            said = self.done[id(rec)]
+            if self.bless:
+                if said:
+                    err.print(f"blessed {said}", style="dim", markup=False, highlight=False)
+            elif said:
+                drifted += 1
+                err.print(f"snapshot drift: {rec.id} (review, then --bless if the change is right)", style="yellow", markup=False)
+                err.print(said, markup=False, highlight=False)
+        return drifted
 
 
 def _run_explained(specs, args, out) -> int:
