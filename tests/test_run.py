@@ -281,6 +281,33 @@ def test_the_proof_covers_the_whole_process_tree_not_only_the_pids_it_is_given()
     assert not hang.proven(samples[0], samples[1]) and not hang.proven(samples[1], samples[2])
 
 
+def test_a_run_past_the_limit_is_crowded_at_once_and_below_it_looked_at_in_full():
+    """A fork bomb multiplies while it is walked: past the limit the sample stops (the watch caps the run)."""
+    import subprocess
+    import time
+
+    from harness.execution import hang
+
+    parent = "import os, time\nfor _ in range(4):\n    if os.fork() == 0:\n        time.sleep(60)\ntime.sleep(60)"
+    proc = subprocess.Popen(py(parent))
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(hang.children(proc.pid)) < 4:
+            time.sleep(0.02)
+        time.sleep(0.1)
+        over = hang.sample({proc.pid}, time.monotonic() + 60, 60, (), limit=3)
+        under = hang.sample({proc.pid}, time.monotonic() + 60, 60, (), limit=5)
+        unlimited = hang.sample({proc.pid}, time.monotonic() + 60, 60, ())
+    finally:
+        for kid in hang.children(proc.pid):
+            os.kill(kid, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+    assert over.crowded and len(over.pids) == 4 and over.waits is None, over
+    assert not under.crowded and len(under.pids) == 5 and under.tasks == 5, under
+    assert not unlimited.crowded and unlimited.pids == under.pids
+
+
 # ---- the child starts clean: no ignored signal, no blocked signal, whatever the harness inherited ----------
 # A harness started from a background shell, nohup or a CI runner has SIGINT and SIGQUIT ignored; a thread
 # of it may have signals blocked. exec keeps both. The shim below starts Python that way.

@@ -336,34 +336,38 @@ def _corpus_load_error() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def corpus_build(request, tmp_path_factory):
-    """The corpus site's build (shared_site), started in the background by the first site fixture a worker
-    sets up, when the session has a test that needs it and could run: it runs while the fixture site is
-    built and its pages are checked. A Future, or None; the session waits for it at its end, so no build
-    outlives it. (Every test of corpus_site also takes the browser.)"""
-    wanted = any("corpus_site" in getattr(item, "fixturenames", ()) for item in request.session.items)
-    if not wanted or _docs_tools_missing() or _browser_missing() or _corpus_load_error():
-        yield None
+def site_builds(request, tmp_path_factory):
+    """The sites' builds (shared_site), started in the background by the first site fixture a worker sets up:
+    the fixture site's, and the corpus site's when the session has a test that needs it and could run. They
+    run while Chromium starts and the fixture site's pages are checked. {name: Future}; the session waits for
+    them at its end, so no build outlives it. (Every test of corpus_site also takes the browser.)"""
+    if _docs_tools_missing():
+        yield {}
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    _session_dir(tmp_path_factory)  # the temp dirs are made here, not in the thread
-    pool = ThreadPoolExecutor(1)
-    yield pool.submit(shared_site, tmp_path_factory, "corpus", ROOT / "cases")
+    wanted = any("corpus_site" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    _session_dir(tmp_path_factory)  # the temp dirs are made here, not in the threads
+    pool = ThreadPoolExecutor(2)
+    builds = {"fixtures": pool.submit(shared_site, tmp_path_factory, "fixtures", SITE_CASES)}
+    if wanted and not _browser_missing() and not _corpus_load_error():
+        builds["corpus"] = pool.submit(shared_site, tmp_path_factory, "corpus", ROOT / "cases")
+    yield builds
     pool.shutdown(wait=True)
 
 
 @pytest.fixture(scope="session")
-def fixture_site(corpus_build, tmp_path_factory):
+def fixture_site(site_builds, tmp_path_factory):
     _need_docs_tools()
-    out = shared_site(tmp_path_factory, "fixtures", SITE_CASES)
+    out = site_builds["fixtures"].result()
     server = _Server(out)
     yield out, server.url
     server.close()
 
 
 @pytest.fixture(scope="session")
-def browser(corpus_build, shots_dir, tmp_path_factory):
+def browser(site_builds, shots_dir, tmp_path_factory):
+    """Chromium; the page checks take it before fixture_site, so it starts while the sites build."""
     exe, driver = _need_browser()
     b = Browser(exe, driver, shots_dir, tmp_path_factory.mktemp("chromium-profile"))
     yield b
@@ -390,7 +394,7 @@ def test_search_index_holds_case_text(fixture_site):
 
 
 @browser_group
-def test_index_page_has_the_case_table(fixture_site, browser):
+def test_index_page_has_the_case_table(browser, fixture_site):
     _, url = fixture_site
     dom = browser.dom(url)
     assert re.search(r"<th[^>]*>case</th>.*?<th[^>]*>shows</th>", dom, re.S), "no case table header"
@@ -403,7 +407,7 @@ def test_index_page_has_the_case_table(fixture_site, browser):
 
 
 @browser_group
-def test_case_page_shows_captured_asan_output(fixture_site, browser):
+def test_case_page_shows_captured_asan_output(browser, fixture_site):
     out, url = fixture_site
     page = url + "cases/fx-heap-overflow/"
     text = _text(browser.dom(page, height=4000))
@@ -423,12 +427,12 @@ def test_case_page_shows_captured_asan_output(fixture_site, browser):
 
 
 @pytest.fixture(scope="session")
-def corpus_site(corpus_build, tmp_path_factory):
+def corpus_site(site_builds, tmp_path_factory):
     """The real corpus's site, built once per session for the tests that look at its pages."""
     _need_docs_tools()
     if err := _corpus_load_error():
         pytest.skip(f"the corpus does not load yet: {err}")
-    out = corpus_build.result() if corpus_build else shared_site(tmp_path_factory, "corpus", ROOT / "cases")
+    out = site_builds["corpus"].result() if "corpus" in site_builds else shared_site(tmp_path_factory, "corpus", ROOT / "cases")
     server = _Server(out)
     yield out, server.url
     server.close()

@@ -228,8 +228,11 @@ class RunGroup:
             uid = os.getuid()
             self._user_procs = sum(1 for n in os.listdir("/proc") if n.isdigit() and _owner(n) == uid)
 
-    def pids(self) -> set[int]:
-        """Every live process of the run now (zombies excluded)."""
+    def pids(self, limit: int | None = None) -> set[int]:
+        """Every live process of the run now (zombies excluded).
+
+        limit (the watch's look), without a cgroup: the walk stops past that many processes, and the run is
+        capped then (a fork bomb grows while it is walked: the count is the cap, as in over_cap)."""
         if self.cgroup is not None:
             try:
                 text = (self.cgroup / "cgroup.procs").read_text()
@@ -237,7 +240,9 @@ class RunGroup:
                 return set()
             found = {int(x) for x in text.split()}
         else:
-            found = self._tree()
+            found = self._tree(limit=limit)
+            if limit is not None and len(found) > limit:
+                self.capped = True
         self.seen |= found
         return found
 

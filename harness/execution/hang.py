@@ -66,6 +66,7 @@ class Sample(Value):
     waits: dict[tuple[int, int], str] | None = None  # every task waits forever: (pid, tid) -> what in; else None
     progress: tuple = ()
     pids: frozenset[int] = field(default_factory=frozenset)
+    crowded: bool = False  # more than the limit given to sample() of live processes: not looked at (a fork bomb)
 
 
 def _read(path: str) -> str | None:
@@ -222,14 +223,17 @@ def children(pid: int) -> set[int]:
     return out
 
 
-def _tree(pids: set[int]) -> set[int]:
-    """pids and all their descendants (the whole process tree of the run), as /proc shows them now."""
+def _tree(pids: set[int], limit: int | None = None) -> set[int]:
+    """pids and all their descendants (the whole process tree of the run), as /proc shows them now; with a
+    limit, the walk stops once it has found more than limit processes (a fork bomb grows while it is walked)."""
     out, todo = set(), list(pids)
     while todo:
         p = todo.pop()
         if p in out:
             continue
         out.add(p)
+        if limit is not None and len(out) > limit:
+            break
         todo.extend(children(p))
     return out
 
@@ -274,10 +278,18 @@ def wait_targets(pid: int, name: str, args: list[int]) -> set[int] | None:
     return {k for k in kids if _pgrp(k) == group}
 
 
-def sample(pids: set[int], deadline_mono: float, span_s: float, out_sizes: tuple) -> Sample:
-    """One look at every task of the run: the processes given and every descendant of theirs."""
-    tree = _tree(set(pids))
+def sample(pids: set[int], deadline_mono: float, span_s: float, out_sizes: tuple, limit: int | None = None) -> Sample:
+    """One look at every task of the run: the processes given and every descendant of theirs.
+
+    With a limit, a run found to have more live processes than that is not looked at: the sample comes back
+    crowded at once, instead of chasing a fork bomb through /proc while it multiplies."""
+    tree = _tree(set(pids), limit)
     live = {p: t for p in tree if (t := _live_tids(p))}  # processes with a thread that has not exited
+    if limit is not None and len(tree) > limit:
+        if len(live) > limit:
+            return Sample(time.monotonic(), tasks=len(live), pids=frozenset(live), crowded=True)
+        tree = _tree(set(pids))  # the walk stopped at zombies: every process, then, as without a limit
+        live = {p: t for p in tree if (t := _live_tids(p))}
     s = Sample(time.monotonic(), pids=frozenset(live))
     waits: dict[tuple[int, int], str] | None = {}
     asleep = True

@@ -429,12 +429,18 @@ def run_child(
             next_look = now + POLL_S
             if watch is None:
                 continue
-            if group.over_cap():
+            look = None
+            if not group.over_cap():
+                # Without a cgroup the cap is a count, and a fork bomb multiplies while the run is walked: both
+                # walks stop past the cap and decide it, rather than chase the bomb through /proc (seconds)
+                pids = group.pids(limit=contain.PIDS_MAX)
+                if not group.capped:
+                    look = hang_mod.sample(pids, deadline, limits.timeout_s, cap.sizes(), limit=contain.PIDS_MAX)
+            if look is None or look.crowded:
+                group.capped = True
                 hang, decided_by = "fork-bomb", "cap"
                 _kill_group(proc)  # at once: a bomb's processes share the child's process group
                 break
-            pids = group.pids()
-            look = hang_mod.sample(pids, deadline, limits.timeout_s, cap.sizes())
             verdict = watch.feed(look)
             if look.wait_ns / 1e9 > starved_s:
                 starved_s = look.wait_ns / 1e9
