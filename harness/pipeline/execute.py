@@ -185,7 +185,7 @@ def save_durations(records: list[RunRecord]) -> None:
         return
     path = _durations_file()
     with contextlib.suppress(OSError):
-        write_atomically(path, json.dumps({**load_durations(), **new}, indent=0, sort_keys=True))
+        write_atomically(path, json.dumps({**load_durations(), **new}, sort_keys=True))  # no indent: the C encoder (indent=0 took ~3 ms here)
 
 
 def _in_threads(calls: list[Callable[[], RunRecord]], workers: int, on_result: Callable[[int, RunRecord], None]) -> None:
