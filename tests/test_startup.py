@@ -87,3 +87,25 @@ def test_a_compilers_answer_is_kept_per_compiler_file(tmp_path, monkeypatch):
     assert calls.read_text().splitlines() == ["-dumpfullversion"] * 2
     machine.compiler_says.cache_clear()
     assert machine.compiler_says("no-such-compiler-here", "--version") is None
+
+
+def test_the_interpreters_paths_are_kept_and_match_sysconfig(tmp_path, monkeypatch):
+    """The snapshot rules name site-packages and the stdlib by sysconfig's paths; the next command reads them
+    from the cache (interpreters.json, per interpreter) instead of importing sysconfig; a broken entry is asked again."""
+    import sysconfig
+
+    from harness.pipeline import snapshots
+
+    cache = tmp_path / "cache"
+    want = (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"])
+    assert snapshots._python_paths(str(cache)) == want
+    [(key, kept)] = json.loads((cache / "interpreters.json").read_text()).items()
+    assert tuple(kept) == want and sys.prefix in key
+    (cache / "interpreters.json").write_text(json.dumps({key: ["only one"]}))
+    assert snapshots._python_paths(str(cache)) == want  # not two strings: asked again, and kept right
+    assert tuple(json.loads((cache / "interpreters.json").read_text())[key]) == want
+    code = ("import sys; from harness.pipeline import snapshots; snapshots._path_rules(); "
+            "print('sysconfig' in sys.modules)")  # fmt: skip
+    env = dict(os.environ, CRASHCOURSE_CACHE=str(cache))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "False"

@@ -13,11 +13,12 @@ is reported as such, not as a failure. `crashcourse run --bless` writes them; re
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
 import re
 import sys
-import sysconfig
 from pathlib import Path
 
 from harness.corpus import machine
@@ -42,15 +43,42 @@ def _path_rules() -> tuple[tuple[str, str], ...]:
     return _path_rules_for(str(cache_root()), str(root()), os.path.expanduser("~"))
 
 
+def _python_paths(cache: str) -> tuple[str, str]:
+    """sysconfig's purelib and stdlib for this interpreter, remembered in the cache folder per interpreter
+    (its prefixes, its binary's real path, size and modification time): sysconfig costs a command ~5 ms."""
+    exe = os.path.realpath(sys.executable)
+    try:
+        st = os.stat(exe)
+    except OSError:
+        st = None
+    key = f"{sys.prefix} {sys.base_prefix} {exe}:{st.st_size}:{st.st_mtime_ns}" if st else None
+    store = Path(cache) / "interpreters.json"
+    try:
+        known = json.loads(store.read_text())
+    except (OSError, ValueError):
+        known = {}
+    got = known.get(key) if key else None
+    if isinstance(got, list) and len(got) == 2 and all(isinstance(p, str) for p in got):
+        return got[0], got[1]
+    import sysconfig
+
+    found = sysconfig.get_paths()
+    purelib, stdlib = found["purelib"], found["stdlib"]
+    if key:
+        with contextlib.suppress(OSError):
+            write_atomically(store, json.dumps({**known, key: [purelib, stdlib]}, sort_keys=True))
+    return purelib, stdlib
+
+
 @functools.lru_cache(maxsize=8)
 def _path_rules_for(cache: str, corpus_root: str, home: str) -> tuple[tuple[str, str], ...]:
     """The rules for these folders (the environment may move them): computed once, not per run."""
-    paths = sysconfig.get_paths()
+    purelib, stdlib = _python_paths(cache)
     rules = [
         (cache, "<cache>"),
         (str(CHILDREN), "<children>"),  # the scripts the child runs: the same in a clone and an installed package
-        (paths["purelib"], "<site-packages>"),
-        (paths["stdlib"], "<stdlib>"),
+        (purelib, "<site-packages>"),
+        (stdlib, "<stdlib>"),
         (corpus_root, "<root>"),
         (sys.prefix, "<python>"),
         (sys.base_prefix, "<python>"),  # a venv's interpreter lives in its base installation
