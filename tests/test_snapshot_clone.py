@@ -125,6 +125,8 @@ SAME = {
     "strace counts": ["strace-malloc-mmap-hole-bundle-225079.txt", "strace-malloc-mmap-hole-bundle-243673.txt"],
     "asan stack overflow": ["asan-stack-overflow-memset.txt", "asan-stack-overflow-mmapordie.txt", "asan-stack-overflow-unwinder.txt"],
     "drd other segment": ["drd-thread-finished.txt", "drd-clone-stack.txt"],
+    # malloc-corrupted-top-size under valgrind: the main thread still in clone (a loaded machine) or in pthread_join
+    "valgrind sched status": ["valgrind-sched-thread-in-clone.txt", "valgrind-sched-thread-in-join.txt"],
 }
 
 
@@ -151,3 +153,6 @@ def test_the_lesson_stays_in_the_normalised_text():
     assert stack_overflow_frames(["f"] * 6) == ["f"] * 6  # the recursion itself ran out: nothing to leave out
     drd = normalize((DRIFT / "drd-clone-stack.txt").read_text())
     assert "wait_for (repro.c:41)" in drd  # a segment stack with the case's own frames is kept
+    vg = normalize((DRIFT / "valgrind-sched-thread-in-join.txt").read_text())
+    assert "Thread 2: status = VgTs_Runnable" in vg and "by 0xADDR: build_message (repro.c:46)" in vg  # the running thread is kept
+    assert "Thread 1: (not the running thread: its status and stack follow the schedule; left out)" in vg

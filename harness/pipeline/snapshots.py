@@ -6,7 +6,8 @@ Addresses, pids, thread ids, paths, timings and build ids are scrubbed, so the f
 when what the run *says* changes. So is what follows the install or the schedule rather than the bug,
 as two installs of the same machine key showed it: strace's syscall counts (names kept, sorted), the
 frames where the stack ran out above a recursion in ASan's stack-overflow report, DRD's stack of a
-thread that is starting, exiting or finished (tests/test_snapshot_clone.py has the observed pairs). The machine key (arch, libc, compiler) keeps another machine's
+thread that is starting, exiting or finished, the threads that are not running in valgrind's 'sched status'
+dump (tests/test_snapshot_clone.py has the observed pairs). The machine key (arch, libc, compiler) keeps another machine's
 output from failing here: a run compares only against snapshots of its own key, and a missing one
 is reported as such, not as a failure. `crashcourse run --bless` writes them; review the diff.
 """
@@ -270,6 +271,27 @@ def _drd_segments(text: str) -> str:
     return re.sub(DRD_SEGMENT_RE, segment, text, flags=re.M)
 
 
+VG_SCHED_RE = r"^sched status:\n  running_tid=(\d+)\n"  # re.M
+VG_SCHED_THREAD_RE = r"^(Thread (\d+): )status = .*\n((?:==PID==    (?:at|by) .*\n)*)"  # re.M
+
+
+def _valgrind_sched_status(text: str) -> str:
+    """valgrind's 'sched status' dump (printed when one of its own assertions fails, as heap corruption
+    makes it): where a thread other than the running one is depends on the schedule, not on the case (the
+    main thread still in pthread_create's clone, or already waiting in pthread_join: a loaded machine gives
+    the one, an idle one the other; tests/test_snapshot_clone.py has both): its status and stack are left out."""
+    m = re.search(VG_SCHED_RE, text, flags=re.M) if "sched status:\n" in text else None
+    if m is None:
+        return text
+
+    def thread(t: re.Match) -> str:
+        if t.group(2) == m.group(1):
+            return t.group(0)
+        return f"{t.group(1)}(not the running thread: its status and stack follow the schedule; left out)\n"
+
+    return text[: m.end()] + re.sub(VG_SCHED_THREAD_RE, thread, text[m.end():], flags=re.M)
+
+
 # Lines whose presence depends on timing, not on the case (gdb attaching to a hung child).
 NOISE = (r"^(?:\[New (?:LWP|Thread) .*\]|\[Thread debugging using libthread_db enabled\]|"
          r"Using host libthread_db library .*|\[Inferior \d+ \(process PID\) detached\]|"
@@ -287,7 +309,7 @@ def normalize(text: str, case_dir: Path | None = None) -> str:
     for needles, pattern, flags, repl in SCRUBS:
         if any(n in text for n in needles):
             text = re.sub(pattern, repl, text, flags=flags)
-    text = _drd_segments(_stack_overflow(_strace_counts(text)))
+    text = _valgrind_sched_status(_drd_segments(_stack_overflow(_strace_counts(text))))
     lines = [ln.rstrip() for ln in text.splitlines() if not re.match(NOISE, ln.rstrip())]
     if len(lines) > MAX_LINES:
         lines = lines[: MAX_LINES // 2] + [f"[... {len(lines) - MAX_LINES} lines cut ...]"] + lines[-MAX_LINES // 2 :]
