@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import json
 import os
 import re
 import shutil
@@ -48,27 +46,18 @@ def compiler_says(cc: str, flag: str) -> str | None:
     a command does not start the compiler three times to learn its version (~10 ms of every command);
     a compiler that is updated or switched (update-alternatives) is another binary, asked again."""
     exe = shutil.which(cc)
-    if exe is None:
+    ident = paths.file_identity(exe) if exe else None
+    if ident is None:
         return None
-    try:
-        st = os.stat(exe)
-    except OSError:
-        return None
-    key = f"{cc} {flag} {os.path.realpath(exe)}:{st.st_size}:{st.st_mtime_ns}"  # gcc prints the name it was started as
-    store = paths.cache_root() / "compilers.json"
-    try:
-        known = json.loads(store.read_text())
-    except (OSError, ValueError):
-        known = {}
-    if isinstance(known.get(key), str):
-        return known[key]
-    try:
-        out = subprocess.run([cc, flag], capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    with contextlib.suppress(OSError):
-        paths.write_atomically(store, json.dumps({**known, key: out}, indent=0, sort_keys=True))
-    return out
+
+    def ask() -> str | None:
+        try:
+            return subprocess.run([cc, flag], capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    # gcc prints the name it was started as: the name is in the key too
+    return paths.remembered(paths.cache_root() / "compilers.json", f"{cc} {flag} {ident}", lambda v: isinstance(v, str), ask)
 
 
 @functools.cache

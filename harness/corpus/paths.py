@@ -21,7 +21,10 @@ import, kept for code written before these functions existed; new code calls the
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from harness.errors import UsageError
@@ -154,3 +157,31 @@ def sha256(data: bytes = b""):
         except ImportError:  # a Python built without its own hashes
             from hashlib import sha256 as impl
     return impl(data)
+
+
+def file_identity(path: str) -> str | None:
+    """A binary as a cache key: its real path, size and modification time (an update or a switch of
+    update-alternatives is another binary); None when it cannot be read."""
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None
+    return f"{real}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def remembered(store: Path, key: str, valid: Callable[[object], bool], ask: Callable[[], object]):
+    """An answer kept in a JSON file of the cache folder, under key: read back when `valid` says it is
+    one, else asked for and kept (an answer of None is returned, not kept). A command then does not ask
+    again what an earlier one learnt (a compiler's version, the interpreter's paths)."""
+    try:
+        known = json.loads(store.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if valid(known.get(key)):
+        return known[key]
+    out = ask()
+    if out is not None:
+        with contextlib.suppress(OSError):
+            write_atomically(store, json.dumps({**known, key: out}, sort_keys=True))
+    return out

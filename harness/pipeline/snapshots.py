@@ -14,16 +14,14 @@ is reported as such, not as a failure. `crashcourse run --bless` writes them; re
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import json
 import os
 import re
 import sys
 from pathlib import Path
 
 from harness.corpus import machine
-from harness.corpus.paths import root, write_atomically
+from harness.corpus.paths import file_identity, remembered, root, write_atomically
 from harness.corpus.values import Value, field
 from harness.execution.build import cache_root
 from harness.execution.children import CHILDREN
@@ -46,29 +44,20 @@ def _path_rules() -> tuple[tuple[str, str], ...]:
 
 def _python_paths(cache: str) -> tuple[str, str]:
     """sysconfig's purelib and stdlib for this interpreter, remembered in the cache folder per interpreter
-    (its prefixes, its binary's real path, size and modification time): sysconfig costs a command ~5 ms."""
-    exe = os.path.realpath(sys.executable)
-    try:
-        st = os.stat(exe)
-    except OSError:
-        st = None
-    key = f"{sys.prefix} {sys.base_prefix} {exe}:{st.st_size}:{st.st_mtime_ns}" if st else None
-    store = Path(cache) / "interpreters.json"
-    try:
-        known = json.loads(store.read_text())
-    except (OSError, ValueError):
-        known = {}
-    got = known.get(key) if key else None
-    if isinstance(got, list) and len(got) == 2 and all(isinstance(p, str) for p in got):
-        return got[0], got[1]
-    import sysconfig
+    (its prefixes and its binary): sysconfig costs a command ~5 ms."""
 
-    found = sysconfig.get_paths()
-    purelib, stdlib = found["purelib"], found["stdlib"]
-    if key:
-        with contextlib.suppress(OSError):
-            write_atomically(store, json.dumps({**known, key: [purelib, stdlib]}, sort_keys=True))
-    return purelib, stdlib
+    def ask() -> list[str]:
+        import sysconfig
+
+        found = sysconfig.get_paths()
+        return [found["purelib"], found["stdlib"]]
+
+    ident = file_identity(sys.executable)
+    if ident is None:
+        return tuple(ask())  # type: ignore[return-value]
+    got = remembered(Path(cache) / "interpreters.json", f"{sys.prefix} {sys.base_prefix} {ident}",
+                     lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(p, str) for p in v), ask)  # fmt: skip
+    return got[0], got[1]
 
 
 @functools.lru_cache(maxsize=8)
