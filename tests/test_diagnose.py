@@ -452,16 +452,67 @@ def _texts_seen():
         yield p.name, p.read_text(encoding="utf-8")
 
 
-def test_the_parser_trigger_words_never_change_a_reading():
-    """Only the parsers whose words are in the text are imported and asked (PARSER_TRIGGERS): over every
-    snapshot and fixture the reading is the one all ten parsers give."""
+def _lazy_expressions():
+    """Every Lazy expression with needles in the diagnose modules (module level, and inside their lists)."""
+    import importlib
+    import pkgutil
+
+    import harness.diagnose
+    from harness.diagnose.common import Lazy
+
+    def walk(value):
+        if isinstance(value, Lazy):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from walk(item)
+
+    for info in pkgutil.iter_modules(harness.diagnose.__path__):
+        module = importlib.import_module(f"harness.diagnose.{info.name}")
+        for name, value in vars(module).items():
+            for lazy in walk(value):
+                if lazy.needles:
+                    yield f"{info.name}.{name}", lazy
+
+
+def test_every_match_of_a_lazy_expression_holds_one_of_its_needles():
+    """A needle is a promise: every text the expression matches contains it. Checked on every match in every
+    snapshot and fixture, whole and line by line (a needle that were wrong would hide a report)."""
+    lazies = list(_lazy_expressions())
+    assert len(lazies) > 30
+    seen = set()
+    matches = 0
+    for _, text in _texts_seen():
+        for piece in (text, *text.splitlines()):
+            if piece in seen or not piece.strip():
+                continue
+            seen.add(piece)
+            for where, lazy in lazies:
+                for m in lazy.rx.finditer(piece):
+                    matches += 1
+                    assert any(n in m.group(0) for n in lazy.needles), (where, m.group(0))
+    assert matches > 1000
+
+
+def test_the_parser_trigger_words_never_change_a_reading(monkeypatch):
+    """Only the parsers whose words are in the text are imported and asked (PARSER_TRIGGERS), and a parser's
+    expression only of text holding its needles (Lazy): over every snapshot and fixture the reading is the one
+    all ten parsers give with every expression asked."""
     from harness.diagnose import first_report
+    from harness.diagnose.common import Lazy
+
+    def unfiltered(text):
+        monkeypatch.setattr(Lazy, "use_needles", False)
+        try:
+            return first_report(text, every_parser=True)
+        finally:
+            monkeypatch.setattr(Lazy, "use_needles", True)
 
     checked = 0
     for name, text in _texts_seen():
         if not text.strip():
             continue
-        a, b = first_report(text), first_report(text, every_parser=True)
+        a, b = first_report(text), unfiltered(text)
         assert (a and (a.kind, a.tool, a.access, a.size, a.frames, a.message)) == (
             b and (b.kind, b.tool, b.access, b.size, b.frames, b.message)), name
         checked += 1

@@ -21,46 +21,51 @@ from __future__ import annotations
 
 import re
 
-from harness.diagnose.common import Report, strip_params
+from harness.diagnose.common import Lazy, Report, strip_params
 
+# (pattern, kind, needles): the needles are pieces of text every match of the pattern contains (Lazy)
 _HEAP = [
-    (r"free\(\): double free detected in tcache \d*", "double-free"),
-    (r"double free or corruption \(\S+\)", "double-free"),
-    (r"free\(\): invalid pointer", "free-invalid-pointer"),
-    (r"free\(\): invalid size", "free-invalid-size"),
-    (r"free\(\): invalid next size \(\w+\)", "free-invalid-next-size"),
-    (r"munmap_chunk\(\): invalid pointer", "munmap-chunk-invalid-pointer"),
-    (r"realloc\(\): invalid pointer", "realloc-invalid-pointer"),
-    (r"realloc\(\): invalid (?:old |next )?size", "realloc-invalid-size"),
-    (r"malloc\(\): corrupted top size", "corrupted-top-size"),
-    (r"corrupted size vs\. prev_size.*", "corrupted-size-vs-prev-size"),
-    (r"corrupted double-linked list.*", "corrupted-double-linked-list"),
+    (r"free\(\): double free detected in tcache \d*", "double-free", ("double free detected in tcache",)),
+    (r"double free or corruption \(\S+\)", "double-free", ("double free or corruption (",)),
+    (r"free\(\): invalid pointer", "free-invalid-pointer", ("free(): invalid pointer",)),
+    (r"free\(\): invalid size", "free-invalid-size", ("free(): invalid size",)),
+    (r"free\(\): invalid next size \(\w+\)", "free-invalid-next-size", ("free(): invalid next size (",)),
+    (r"munmap_chunk\(\): invalid pointer", "munmap-chunk-invalid-pointer", ("munmap_chunk(): invalid pointer",)),
+    (r"realloc\(\): invalid pointer", "realloc-invalid-pointer", ("realloc(): invalid pointer",)),
+    (r"realloc\(\): invalid (?:old |next )?size", "realloc-invalid-size", ("realloc(): invalid ",)),
+    (r"malloc\(\): corrupted top size", "corrupted-top-size", ("malloc(): corrupted top size",)),
+    (r"corrupted size vs\. prev_size.*", "corrupted-size-vs-prev-size", ("corrupted size vs. prev_size",)),
+    (r"corrupted double-linked list.*", "corrupted-double-linked-list", ("corrupted double-linked list",)),
     # (?>...): the first 'malloc.c:N: ' and 'Assertion ' of the line, never tried again (a line full of them stays linear)
     (r"Fatal glibc error: malloc.*assertion failed.*|malloc\(\): assertion failed.*|(?>.*?malloc\.c:\d+: )(?>.*?Assertion ).* failed\.",
-     "malloc-assertion"),
-    (r"(?:malloc|free|realloc|malloc_consolidate|_int_malloc|_int_free|tcache_thread_shutdown)\(\): .*", "heap-corruption"),
+     "malloc-assertion", ("assertion failed", "Assertion ")),
+    (r"(?:malloc|free|realloc|malloc_consolidate|_int_malloc|_int_free|tcache_thread_shutdown)\(\): .*", "heap-corruption", ("(): ",)),
 ]
 # (pattern, kind), the earliest match in the text wins; the message is the whole matching line.
-PATTERNS: list[tuple[re.Pattern, str]] = [
-    *[(re.compile(r"^(?:\S+: )?(?:" + p + r")\s*$", re.M), k) for p, k in _HEAP],
-    (re.compile(r"^[^\n]*?double free[^\n]*", re.M), "double-free"),
+PATTERNS: list[tuple[Lazy, str]] = [
+    *[(Lazy(r"^(?:\S+: )?(?:" + p + r")\s*$", re.M, n), k) for p, k, n in _HEAP],
+    (Lazy(r"^[^\n]*?double free[^\n]*", re.M, ("double free",)), "double-free"),
     # '*** stack smashing detected ***: terminated'; also after program output on the same line, and with the
     # stars a Markdown converter mangled ('*_* stack smashing detected _**:')
-    (re.compile(r"^[^\n]{0,200}?\*[*_ ]{0,6}stack smashing detected\b[^\n]*$", re.M), "stack-smashing"),
-    (re.compile(r"^[^\n]{0,200}?\*[*_ ]{0,6}buffer overflow detected\b[^\n]*$", re.M), "fortify-buffer-overflow"),
-    (re.compile(r"^pure virtual method called\s*$", re.M), "pure-virtual-call"),
-    (re.compile(r"^terminate called after throwing an instance of .*$", re.M), "uncaught-exception"),
-    (re.compile(r"^terminate called without an active exception\s*$", re.M), "terminate"),
-    (re.compile(r"^(?>[^\n]*?: Assertion [`'‘])[^\n]*['’] failed\.[ \t]*$", re.M), "assertion-failure"),
+    (Lazy(r"^[^\n]{0,200}?\*[*_ ]{0,6}stack smashing detected\b[^\n]*$", re.M, ("stack smashing detected",)), "stack-smashing"),
+    (Lazy(r"^[^\n]{0,200}?\*[*_ ]{0,6}buffer overflow detected\b[^\n]*$", re.M, ("buffer overflow detected",)),
+     "fortify-buffer-overflow"),
+    (Lazy(r"^pure virtual method called\s*$", re.M, ("pure virtual method called",)), "pure-virtual-call"),
+    (Lazy(r"^terminate called after throwing an instance of .*$", re.M, ("terminate called after throwing an instance of ",)),
+     "uncaught-exception"),
+    (Lazy(r"^terminate called without an active exception\s*$", re.M, ("terminate called without an active exception",)),
+     "terminate"),
+    (Lazy(r"^(?>[^\n]*?: Assertion [`'‘])[^\n]*['’] failed\.[ \t]*$", re.M, (": Assertion ",)), "assertion-failure"),
 ]
-ASSERT_FN_RE = re.compile(r":\d+: (?P<fn>.+?): Assertion ")
+ASSERT_FN_RE = Lazy(r":\d+: (?P<fn>.+?): Assertion ")
 # '*** Error in `./prog': <check>: 0x... ***', '*** glibc detected *** ./prog: <check>: 0x... ***'
-OLD_RE = re.compile(r"^[*_ ]{0,8}(?:Error in [`'‘][^\n'’]{0,300}['’]|glibc detected[*_ ]{1,8}[^\n:]{0,300}): (?P<what>[^\n]*)$", re.M)
-ADDRESS_RE = re.compile(r": (?:0x)?[0-9a-fA-F]{4,}$")
-OLD_HEAP = [(re.compile(r"(?:" + p + r")\s*$"), k) for p, k in _HEAP]
-BACKTRACE_RE = re.compile(r"^=+ Backtrace: =+[ \t]*$")
+OLD_RE = Lazy(r"^[*_ ]{0,8}(?:Error in [`'‘][^\n'’]{0,300}['’]|glibc detected[*_ ]{1,8}[^\n:]{0,300}): (?P<what>[^\n]*)$", re.M,
+              ("Error in ", "glibc detected"))
+ADDRESS_RE = Lazy(r": (?:0x)?[0-9a-fA-F]{4,}$")
+OLD_HEAP = [(Lazy(r"(?:" + p + r")\s*$", 0, n), k) for p, k, n in _HEAP]
+BACKTRACE_RE = Lazy(r"^=+ Backtrace: =+[ \t]*$", 0, (" Backtrace: ",))
 # '/lib/libc.so.6(__fortify_fail+0x37)[0x7fce90765d27]', './pcf[0x40713d]', '[0x6642a045]'
-BT_FRAME_RE = re.compile(r"^\s*(?:\S*?(?:\((?P<fn>[^()+\s]*)(?:\+0x[0-9a-fA-F]+)?\))?)?\[0x[0-9a-fA-F]+\]\s*$")
+BT_FRAME_RE = Lazy(r"^\s*(?:\S*?(?:\((?P<fn>[^()+\s]*)(?:\+0x[0-9a-fA-F]+)?\))?)?\[0x[0-9a-fA-F]+\]\s*$", 0, ("[0x",))
 
 
 def _old(text: str) -> tuple[int, str, str] | None:
