@@ -36,7 +36,7 @@ struct mystring {
 };
 
 /* ---- the forced schedule: relaxed atomics, invisible as synchronisation to TSan ---- */
-static int step;
+static int step = -1;                 /* -1 until cc_main has created both threads (see thread1) */
 static void step_to(int s) { __atomic_store_n(&step, s, __ATOMIC_RELAXED); }
 static void wait_for(int s) { while (__atomic_load_n(&step, __ATOMIC_RELAXED) < s) { } }
 
@@ -62,7 +62,7 @@ static void make(struct mystring *s, const char *text)
     memcpy(s->pointer, text, s->size);
 }
 
-static void *thread1(void *arg) { (void)arg; assign(&test, &a, 1); return NULL; }
+static void *thread1(void *arg) { (void)arg; wait_for(0); assign(&test, &a, 1); return NULL; }
 static void *thread2(void *arg) { (void)arg; assign(&test, &b, 2); return NULL; }
 
 /* The schedule above is the harness's, not the program's: valgrind's thread checkers
@@ -87,7 +87,7 @@ int cc_main(void)
     make(&b, "world");
     pthread_t t1, t2;
     pthread_create(&t1, NULL, thread1, NULL);     /* test = a */
-    pthread_create(&t2, NULL, thread2, NULL);     /* test = b */
+    pthread_create(&t2, NULL, thread2, NULL);     /* test = b */ step_to(0);  /* T1 frees only now: no allocation of T2's creation can reuse the freed block */
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     printf("test = \"%s\"\n", test.pointer);

@@ -43,6 +43,9 @@ The kinds, by tool (`observed.tool`), stable names in kebab-case (the tool's own
 - helgrind / drd: data-race (helgrind), conflicting-access (drd), lock-order-inversion (helgrind), unlock-of-unlocked-mutex,
   use-of-invalid-mutex, destroy-of-locked-mutex, double-lock, thread-exits-holding-lock,
   pthread-api-error, condvar-misuse, mutex-reinitialization, lock-held-too-long (drd).
+- valgrind, helgrind, drd: internal-assertion, when the tool's own assertion fails before it reports anything
+  ('drd: drd_malloc_wrappers.c:113 (handle_free): Assertion 'success' failed.': DRD's free() of a block it no
+  longer knows); the frames are the running thread's client stack in its 'sched status' dump.
 - glibc: double-free (also "double free or corruption (...)"), free-invalid-pointer, free-invalid-size,
   free-invalid-next-size, munmap-chunk-invalid-pointer, realloc-invalid-pointer,
   realloc-invalid-size, corrupted-top-size, corrupted-size-vs-prev-size,
@@ -68,11 +71,11 @@ from __future__ import annotations
 import importlib
 import re
 
-from harness.diagnose.common import SIGNAL_WORDS, Report, bounded
+from harness.diagnose.common import SIGNAL_WORDS, Lazy, Report, bounded
 from harness.diagnose.observation import Observation
 from harness.execution.run import ChildResult
 
-METRIC_RE = re.compile(r"^CRASHCOURSE_METRIC ([A-Za-z_][\w.]*)=(-?[0-9]+(?:\.[0-9]+)?)\s*$", re.M)
+METRIC_RE = Lazy(r"^CRASHCOURSE_METRIC ([A-Za-z_][\w.]*)=(-?[0-9]+(?:\.[0-9]+)?)\s*$", re.M, ("CRASHCOURSE_METRIC ",))
 
 
 def metrics(text: str) -> dict[str, float]:
@@ -161,12 +164,12 @@ def diagnose(result: ChildResult) -> Observation:
     return obs
 
 
-SHELL_RE = re.compile(
+SHELL_RE = Lazy(
     r"^(?:.*?: line \d+: +\d+ |\w+: )?(Segmentation fault|Aborted|Floating point exception|Bus error|Illegal instruction)"
     r"(?: \(core dumped\))?(?:\s+\S.*)?$|^.*(?:killed|terminated) by signal (\d+|SIG\w+)",
     re.M | re.I,
 )
-EXIT_RE = re.compile(r"(?:exit(?:ed)? (?:code|status)|returned) (\d{1,3})\b", re.I)
+EXIT_RE = Lazy(r"(?:exit(?:ed)? (?:code|status)|returned) (\d{1,3})\b", re.I)
 
 
 def diagnose_text(text: str) -> Observation:

@@ -37,15 +37,17 @@ KINDS: dict[str, tuple[str, ...]] = {
     "valgrind": (
         "invalid-read", "invalid-write", "invalid-free", "invalid-access", "mismatched-free", "uninitialised-value",
         "syscall-param", "overlap", "fishy-value", "invalid-jump", "definite-leak", "indirect-leak", "possible-leak",
+        "internal-assertion",
     ),
     "helgrind": (
         "data-race", "lock-order-inversion", "unlock-of-unlocked-mutex", "use-of-invalid-mutex",
         "destroy-of-locked-mutex", "double-lock", "thread-exits-holding-lock", "condvar-misuse", "pthread-api-error",
+        "internal-assertion",
     ),
     "drd": (
         "conflicting-access", "lock-order-inversion", "unlock-of-unlocked-mutex", "use-of-invalid-mutex",
         "destroy-of-locked-mutex", "double-lock", "thread-exits-holding-lock", "condvar-misuse",
-        "mutex-reinitialization", "lock-held-too-long",
+        "mutex-reinitialization", "lock-held-too-long", "internal-assertion",
     ),
     "glibc": (
         "double-free", "free-invalid-pointer", "free-invalid-size", "free-invalid-next-size",

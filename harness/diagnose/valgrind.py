@@ -72,6 +72,11 @@ ERRORS: list[tuple[re.Pattern, str, str | None, str]] = [(re.compile(p), k, a, t
     (r"^Lock order violated", "lock-order-inversion", None, "drd"),
     (r"^Process terminating with default action of signal \d+ \((SIG\w+)\)", "signal", None, "valgrind"),
 ]]
+# A Valgrind tool's own assertion ('drd: drd_malloc_wrappers.c:113 (handle_free): Assertion 'success' failed.'), then its
+# 'host stacktrace:' and 'sched status:' with the client stack of the thread that was running: the program drove the
+# checker into a state it does not handle (DRD's free() of a block it no longer knows: a double free)
+TOOL_ASSERT_RE = re.compile(r"^(?P<tool>valgrind|memcheck|helgrind|drd): \S+\.c:\d+ \([^()]*\): Assertion '.*' failed\.\s*$", re.M)
+RUNNING_RE = re.compile(r"^\s*running_tid=(\d+)\s*$")
 LEAK_RE = re.compile(
     r"^([\d,]+) (?:\(([\d,]+) direct, ([\d,]+) indirect\) )?bytes in ([\d,]+) blocks are (definitely|indirectly|possibly) lost in loss record"
 )
@@ -144,7 +149,24 @@ def parse(text: str) -> Report | None:
             detail = next((ln.strip() for ln in rest[:40] if ln.strip().startswith("Address ")), "")
             msg = stripped + (f"; {detail}" if detail else "")
             return Report(tool, kind, msg, access, size, frames)
-    return None
+    return _tool_assertion(text, lines, banner)
+
+
+def _tool_assertion(text: str, lines: list[str], banner: re.Match | None) -> Report | None:
+    """The tool's own assertion failed before it reported anything: kind internal-assertion, the frames of the
+    thread that was running (its stack in 'sched status')."""
+    m = TOOL_ASSERT_RE.search(text)
+    if not m:
+        return None
+    tool = TOOLS[banner.group(1)] if banner else {"memcheck": "valgrind"}.get(m.group("tool"), m.group("tool"))
+    frames: list[str] = []
+    running = next((rm.group(1) for ln in lines if (rm := RUNNING_RE.match(ln))), None)
+    if running is not None:
+        head = f"Thread {running}: status = "
+        at = next((k for k, ln in enumerate(lines) if ln.strip().startswith(head)), None)
+        if at is not None:
+            frames = _frames(lines[at + 1:], 3)
+    return Report(tool, "internal-assertion", m.group(0).strip(), frames=frames)
 
 
 def _leaks(text: str, lines: list[str], i: int) -> Report:

@@ -174,6 +174,7 @@ NO_CWE: dict[str, str] = {
     "fatal-python-error": "Python's last words name the signal that ended it, not a mistake",
     "slow-callback": "a timing warning (a callback ran longer than asyncio's threshold): a symptom on a loaded machine as often as a blocking call",
     "lock-held-too-long": "a timing report (DRD's lock hold time): no weakness by itself",
+    "internal-assertion": "the checker's own failure (a Valgrind tool's assertion): the weakness is what the program did just before it, which the tool did not name",
     "main-thread-finished-with-ignores-enabled": "a misuse of TSan's own annotations, not of the program's",
     "build-error": "the case did not build: not a diagnosis of the program",
 }
