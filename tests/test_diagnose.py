@@ -453,12 +453,14 @@ def _texts_seen():
 
 
 def _lazy_expressions():
-    """Every Lazy expression with needles in the diagnose modules (module level, and inside their lists)."""
+    """Every Lazy expression with needles in the diagnose modules and the snapshot scrubs (module level, and
+    inside their lists)."""
     import importlib
     import pkgutil
 
     import harness.diagnose
     from harness.diagnose.common import Lazy
+    from harness.pipeline import snapshots
 
     def walk(value):
         if isinstance(value, Lazy):
@@ -467,12 +469,12 @@ def _lazy_expressions():
             for item in value:
                 yield from walk(item)
 
-    for info in pkgutil.iter_modules(harness.diagnose.__path__):
-        module = importlib.import_module(f"harness.diagnose.{info.name}")
+    modules = [importlib.import_module(f"harness.diagnose.{info.name}") for info in pkgutil.iter_modules(harness.diagnose.__path__)]
+    for module in [*modules, snapshots]:
         for name, value in vars(module).items():
             for lazy in walk(value):
                 if lazy.needles:
-                    yield f"{info.name}.{name}", lazy
+                    yield f"{module.__name__}.{name}", lazy
 
 
 def test_every_match_of_a_lazy_expression_holds_one_of_its_needles():
